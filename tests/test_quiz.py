@@ -1,0 +1,245 @@
+"""mesocourse.quiz: answering through the widget objects gives the right feedback, score and recorded attempts."""
+
+import pytest
+
+from mesocourse.bank import load_bank
+from mesocourse.progress import ProgressStore
+from mesocourse.quiz import (
+    TONES,
+    AnswerFormatError,
+    QuizView,
+    build_quiz,
+    grade_numeric,
+    parse_number,
+    show_quiz,
+    shuffled_options,
+)
+
+BANK = "01-what-is-mesotherapy"
+
+
+@pytest.fixture
+def store(tmp_path):
+    return ProgressStore(tmp_path / "progress.sqlite")
+
+
+@pytest.fixture
+def quiz(store):
+    return build_quiz(BANK, learner="nurse-a", store=store)
+
+
+def view_of(quiz, question_id):
+    return next(view for view in quiz.questions if view.question.id == question_id)
+
+
+def choose(view, correct: bool):
+    """Select (by its shown position) an option that is right or wrong, as a learner would click it."""
+    wanted = next(i for i, option in enumerate(view.question.options) if option.correct == correct)
+    view.choices.index = view.order.index(wanted)
+    return wanted
+
+
+def test_right_choice_shows_correct_feedback_and_explanation(quiz):
+    """Choosing the right option and checking says Correct (in words), its feedback, the explanation and sources."""
+    view = view_of(quiz, "definition")
+    wanted = choose(view, correct=True)
+    view.check_button.click()
+    assert "✔ Correct." in view.feedback.value
+    assert view.question.options[wanted].feedback.split(".")[0] in view.feedback.value
+    assert "Why:" in view.feedback.value and "Sivagnanam" in view.feedback.value
+
+
+def test_wrong_choice_shows_that_options_feedback_not_the_explanation(quiz):
+    """A wrong pick says Not quite with that option's own feedback, and holds the explanation back at first."""
+    view = view_of(quiz, "definition")
+    wanted = choose(view, correct=False)
+    view.check_button.click()
+    assert "✘ Not quite." in view.feedback.value
+    assert view.question.options[wanted].feedback.split(".")[0] in view.feedback.value
+    assert "Why:" not in view.feedback.value
+
+
+def test_explanation_shown_after_second_wrong_check(quiz):
+    """After two wrong checks the explanation appears so nobody is left stuck."""
+    view = view_of(quiz, "definition")
+    choose(view, correct=False)
+    view.check_button.click()
+    view.retry_button.click()
+    view.check_button.click()
+    assert "Why:" in view.feedback.value
+
+
+def test_check_without_choice_asks_for_an_answer_and_records_nothing(quiz, store):
+    """Pressing check with nothing chosen explains what to do and is not counted as an attempt."""
+    view = view_of(quiz, "definition")
+    view.check_button.click()
+    assert "Please choose an answer first." in view.feedback.value
+    assert view.verdict is None and store.attempts(learner="nurse-a") == []
+
+
+def test_retry_unlocks_the_answer_and_keeps_option_order(quiz):
+    """Try again clears the feedback and re-enables the options, in the same shuffled order."""
+    view = view_of(quiz, "definition")
+    before = list(view.choices.options)
+    choose(view, correct=False)
+    view.check_button.click()
+    assert view.choices.disabled
+    view.retry_button.click()
+    assert not view.choices.disabled and view.feedback.value == ""
+    assert list(view.choices.options) == before
+
+
+def test_select_all_needs_every_correct_option(quiz):
+    """Ticking only some of the right answers is not correct and says an answer is missing."""
+    view = view_of(quiz, "what-is-injected")
+    correct_positions = [p for p, i in enumerate(view.order) if view.question.options[i].correct]
+    view.checkboxes[correct_positions[0]].value = True
+    view.check_button.click()
+    assert not view.verdict.correct
+    assert "still missing" in view.feedback.value
+    view.retry_button.click()
+    for position in correct_positions:
+        view.checkboxes[position].value = True
+    view.check_button.click()
+    assert view.verdict.correct
+
+
+def test_select_all_with_a_wrong_tick_is_not_correct(quiz):
+    """Ticking every right answer plus a wrong one is marked wrong, with the wrong option's feedback."""
+    view = view_of(quiz, "what-is-injected")
+    for box in view.checkboxes:
+        box.value = True
+    view.check_button.click()
+    assert not view.verdict.correct
+    assert "tap water" in view.feedback.value.lower()
+
+
+def test_numeric_answer_within_tolerance_and_hint_for_known_mistake(quiz):
+    """A numeric answer is right only within tolerance; a known wrong value gets its own hint."""
+    view = view_of(quiz, "pistor-year")
+    view.number_box.value = "1958"
+    view.check_button.click()
+    assert not view.verdict.correct and "first printed" in view.feedback.value
+    view.retry_button.click()
+    view.number_box.value = "1952"
+    view.check_button.click()
+    assert view.verdict.correct
+
+
+def test_numeric_parsing_accepts_comma_and_unit_but_rejects_words():
+    """Learners may type 2,5 or 2.5 mm; a word is a format problem, not a wrong answer."""
+    assert parse_number("2,5") == 2.5
+    assert parse_number(" 2.5 mm") == 2.5
+    with pytest.raises(AnswerFormatError):
+        parse_number("deep")
+
+
+def test_numeric_tolerance_edges():
+    """The tolerance is inclusive on both sides and nothing beyond it passes."""
+    question = load_bank(BANK).question("pistor-year")
+    assert grade_numeric(question, "1952").correct
+    assert not grade_numeric(question, "1953").correct
+
+
+def test_score_counts_correct_and_reports_pass_mark(store):
+    """The score follows each check, and once all are answered it says whether the pass mark is reached."""
+    quiz = build_quiz(BANK, learner="nurse-b", store=store)
+    assert "0 of 13 correct (0 answered)" in quiz.score_label.value
+    for view in quiz.questions:
+        answer_correctly(view)
+    assert quiz.score() == (13, 13, 13)
+    assert "reached the pass mark" in quiz.score_label.value
+
+
+def test_score_below_pass_mark_says_so(store):
+    """With too many wrong answers the summary says the pass mark is not reached."""
+    quiz = build_quiz(BANK, learner="nurse-c", store=store)
+    for view in quiz.questions[:5]:
+        answer_wrongly(view)
+    for view in quiz.questions[5:]:
+        answer_correctly(view)
+    assert quiz.score() == (8, 13, 13)
+    assert "The pass mark is 80%" in quiz.score_label.value
+
+
+def answer_correctly(view):
+    q = view.question
+    if q.kind == "single":
+        choose(view, correct=True)
+    elif q.kind == "multiple":
+        for position, index in enumerate(view.order):
+            view.checkboxes[position].value = q.options[index].correct
+    else:
+        view.number_box.value = str(q.answer)
+    view.check_button.click()
+
+
+def answer_wrongly(view):
+    q = view.question
+    if q.kind == "single":
+        choose(view, correct=False)
+    elif q.kind == "multiple":
+        for box in view.checkboxes:
+            box.value = True
+    else:
+        view.number_box.value = str(q.answer + q.tolerance + 100)
+    view.check_button.click()
+
+
+def test_every_check_is_recorded_with_answer_and_result(quiz, store):
+    """Each check writes one attempt (question, answer, correct, time) to the learner's progress."""
+    view = view_of(quiz, "definition")
+    choose(view, correct=False)
+    view.check_button.click()
+    view.retry_button.click()
+    choose(view, correct=True)
+    view.check_button.click()
+    attempts = store.attempts(BANK, learner="nurse-a")
+    assert [(a.question_id, a.correct) for a in attempts] == [("definition", False), ("definition", True)]
+    assert attempts[0].answered_at and attempts[0].answer
+
+
+def test_failing_progress_store_still_gives_feedback(tmp_path):
+    """If progress cannot be saved, the learner still gets feedback and a plain note, not a traceback."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    quiz = build_quiz(BANK, learner="nurse-d", store=ProgressStore(blocker / "progress.sqlite"))
+    view = view_of(quiz, "definition")
+    choose(view, correct=True)
+    view.check_button.click()
+    assert "✔ Correct." in view.feedback.value and "could not be saved" in view.feedback.value
+
+
+def test_shuffle_is_stable_per_learner_and_differs_between_learners():
+    """Option order is the same on every call for one learner, and not the same order for everyone."""
+    bank = load_bank(BANK)
+    question = bank.question("what-is-injected")
+    assert shuffled_options(question, "nurse-a") == shuffled_options(question, "nurse-a")
+    orders = {tuple(shuffled_options(question, f"learner-{n}")) for n in range(10)}
+    assert len(orders) > 1
+
+
+def test_feedback_is_never_colour_alone():
+    """Every feedback tone starts with a symbol or a word, so it reads without colour."""
+    assert TONES["right"][2].startswith("✔ Correct")
+    assert TONES["wrong"][2].startswith("✘ Not quite")
+
+
+def test_show_quiz_with_broken_bank_displays_plain_message(tmp_path, monkeypatch):
+    """A broken bank shows a message for the trainer in the notebook, not a traceback."""
+    shown = []
+    monkeypatch.setattr("mesocourse.quiz.display", shown.append)
+    path = tmp_path / "broken.yaml"
+    path.write_text("module: '09'\n", encoding="utf-8")
+    show_quiz(str(path))
+    assert len(shown) == 1
+    assert "could not be loaded" in shown[0].data and "missing required field" in shown[0].data
+
+
+def test_quiz_view_has_keyboard_usable_controls(quiz):
+    """Choices are native radio buttons / checkboxes / text boxes and buttons, all reachable with Tab."""
+    kinds = {view.question.kind: view for view in quiz.questions}
+    assert kinds["single"].choices is not None
+    assert all(box.indent is False for box in kinds["multiple"].checkboxes)
+    assert kinds["numeric"].number_box is not None
+    assert isinstance(quiz, QuizView) and "keyboard" in quiz.widget.children[0].value
