@@ -25,6 +25,9 @@ TONES = {
 QUIZ_STYLE = """<style>
 .mesocourse-quiz .widget-radio-box label, .mesocourse-quiz .widget-checkbox label { white-space: normal; }
 .mesocourse-quiz .widget-radio-box { width: 100%; }
+.mesocourse-quiz .widget-radio-box label { height: auto; display: flex; flex-direction: row-reverse;
+  justify-content: flex-end; align-items: flex-start; line-height: 1.4; margin: 2px 0; }
+.mesocourse-quiz .widget-radio-box input { flex-shrink: 0; float: none; margin-top: 2px; }
 .mesocourse-quiz :focus-visible { outline: 3px solid #0d3c61; outline-offset: 2px; }
 </style>"""
 

@@ -1,0 +1,461 @@
+"""mesocourse.screening: every rule fires on its own patient and on no other, the strictest finding decides, bad
+intake is refused in plain words, pre-care never tells a patient to stop a prescribed medicine, and the form works."""
+
+import copy
+
+import pytest
+
+from mesocourse.assets import AssetError, load_asset
+from mesocourse.bank import load_bank
+from mesocourse.paths import NOTEBOOKS
+from mesocourse.references import keys_in_text
+from mesocourse.screening import (
+    DATA_FILE,
+    SCHEMA_FILE,
+    Intake,
+    IntakeError,
+    ScreeningForm,
+    decision_html,
+    decision_order_html,
+    parse_screening,
+    precare_table_html,
+    rules_table_html,
+    screen,
+    screening_data,
+    screening_form,
+    strictest,
+)
+
+# One patient built for each rule: the answers that should set it off, and every rule that must then fire (no more).
+# Age 30 unless the patient says otherwise.
+RULE_PATIENTS = {
+    "pregnancy": ({"sex": "female", "pregnant": True}, {"pregnancy"}),
+    "breastfeeding": ({"sex": "female", "breastfeeding": True}, {"breastfeeding"}),
+    "product-allergy": ({"allergy_to_product_component": True}, {"product-allergy"}),
+    "bleeding-disorder": ({"bleeding_disorder": True}, {"bleeding-disorder"}),
+    "infection-at-site": ({"infection_at_site": True}, {"infection-at-site"}),
+    "inflammation-at-site": ({"inflammation_at_site": True}, {"inflammation-at-site"}),
+    "acne-at-site": ({"acne_at_site": True}, {"acne-at-site"}),
+    "dermatitis-at-site": ({"dermatitis_at_site": True}, {"dermatitis-at-site"}),
+    "wound-at-site": ({"wound_at_site": True}, {"wound-at-site"}),
+    "herpes-at-site": ({"herpes_at_site": True}, {"herpes-at-site"}),
+    "unwell-today": ({"unwell_today": True}, {"unwell-today"}),
+    "prescribed-blood-thinner": ({"prescribed_blood_thinner": True}, {"prescribed-blood-thinner"}),
+    "uncontrolled-diabetes": ({"diabetes": "uncontrolled"}, {"uncontrolled-diabetes"}),
+    "uncontrolled-blood-pressure": ({"high_blood_pressure": "uncontrolled"}, {"uncontrolled-blood-pressure"}),
+    "uncontrolled-heart-disease": ({"heart_disease": "uncontrolled"}, {"uncontrolled-heart-disease"}),
+    "autoimmune-disease": ({"autoimmune_disease": True}, {"autoimmune-disease"}),
+    "cancer-treatment": ({"cancer_treatment": True}, {"cancer-treatment"}),
+    "keloid-tendency": ({"keloid_tendency": True}, {"keloid-tendency"}),
+    "recent-isotretinoin": ({"recent_isotretinoin": True}, {"recent-isotretinoin"}),
+    "kidney-disease": ({"kidney_disease": True}, {"kidney-disease"}),
+    "under-18": ({"age": 17}, {"under-18"}),
+    "silicon-diabetes": ({"product_contains_organic_silicon": True, "diabetes": "controlled"}, {"silicon-diabetes"}),
+    "silicon-kidney": (
+        {"product_contains_organic_silicon": True, "kidney_disease": True},
+        {"silicon-kidney", "kidney-disease"},
+    ),
+    "silicon-pregnancy-breastfeeding": (
+        {"sex": "female", "product_contains_organic_silicon": True, "breastfeeding": True},
+        {"silicon-pregnancy-breastfeeding", "breastfeeding"},
+    ),
+    "silicon-oedema": ({"product_contains_organic_silicon": True, "pathological_oedema": True}, {"silicon-oedema"}),
+    "aspirin-too-recent": ({"aspirin_days_ago": 13}, {"aspirin-too-recent"}),
+    "nsaid-too-recent": ({"nsaid_days_ago": 6}, {"nsaid-too-recent"}),
+    "alcohol-too-recent": ({"alcohol_hours_ago": 47}, {"alcohol-too-recent"}),
+    "makeup-or-perfume": ({"makeup_or_perfume": True}, {"makeup-or-perfume"}),
+}
+
+
+def patient(**answers) -> dict:
+    """An intake dict for a 30-year-old unless the answers give another age."""
+    return {"age": 30, **answers}
+
+
+def test_every_rule_has_a_patient_built_for_it():
+    """The table above covers every rule in assets/screening.yaml, so no rule goes untested."""
+    assert set(RULE_PATIENTS) == {rule.id for rule in screening_data().rules}
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULE_PATIENTS))
+def test_rule_fires_on_its_patient_and_nothing_else_does(rule_id):
+    """The rule's own patient sets it off, and exactly the expected rules fire (no stray rule)."""
+    answers, expected = RULE_PATIENTS[rule_id]
+    assert set(screen(patient(**answers)).rule_ids) == expected
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULE_PATIENTS))
+def test_rule_is_silent_on_every_patient_without_its_trigger(rule_id):
+    """Over all the other rules' patients, this rule fires only where it was expected."""
+    for other, (answers, expected) in RULE_PATIENTS.items():
+        fired = rule_id in screen(patient(**answers)).rule_ids
+        assert fired == (rule_id in expected), f"{rule_id} on the patient built for {other}"
+
+
+def test_a_patient_with_nothing_to_report_is_treated_with_no_findings():
+    """A clear intake is 'treat' with no finding, but still carries the before-treatment checks and pre-care."""
+    decision = screen(patient())
+    assert decision.outcome == "treat" and decision.findings == ()
+    assert decision.before_treatment and decision.precare
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"product_contains_organic_silicon": True},
+        {"diabetes": "controlled"},
+        {"heart_disease": "controlled", "high_blood_pressure": "controlled"},
+        {"pathological_oedema": True},
+    ],
+)
+def test_half_a_product_rule_or_a_controlled_illness_alone_fires_nothing(answers):
+    """Organic silicon without a reason to avoid it, or a well-controlled illness alone, is not a finding."""
+    assert screen(patient(**answers)).rule_ids == ()
+
+
+@pytest.mark.parametrize(
+    ("answers", "fires"),
+    [
+        ({"age": 18}, False),
+        ({"age": 17}, True),
+        ({"aspirin_days_ago": 14}, False),
+        ({"aspirin_days_ago": 13}, True),
+        ({"nsaid_days_ago": 7}, False),
+        ({"nsaid_days_ago": 0}, True),
+        ({"alcohol_hours_ago": 48}, False),
+        ({"alcohol_hours_ago": 0}, True),
+    ],
+)
+def test_waiting_times_and_age_limit_end_exactly_at_the_taught_number(answers, fires):
+    """Under 18, aspirin 14 days, NSAIDs 7 days, alcohol 48 hours: the limit itself is already fine."""
+    assert bool(screen(patient(**answers)).findings) == fires
+
+
+def test_decision_order_is_do_not_treat_then_doctor_review_then_defer_then_treat():
+    """The ranking read from the data is the one the course teaches."""
+    assert screening_data().order == ("do-not-treat", "doctor-review", "defer", "treat")
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "expected"),
+    [
+        (["defer", "do-not-treat", "doctor-review"], "do-not-treat"),
+        (["defer", "doctor-review"], "doctor-review"),
+        (["treat", "defer"], "defer"),
+        (["treat"], "treat"),
+        ([], "treat"),
+    ],
+)
+def test_strictest_picks_the_strictest_outcome(outcomes, expected):
+    """strictest() ranks the outcomes, whatever order they come in."""
+    assert strictest(outcomes) == expected
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        ({"sex": "female", "pregnant": True, "acne_at_site": True, "prescribed_blood_thinner": True}, "do-not-treat"),
+        ({"prescribed_blood_thinner": True, "acne_at_site": True, "nsaid_days_ago": 1}, "doctor-review"),
+        ({"age": 16, "acne_at_site": True}, "doctor-review"),
+        ({"acne_at_site": True, "makeup_or_perfume": True}, "defer"),
+        ({"makeup_or_perfume": True}, "treat"),
+    ],
+)
+def test_the_strictest_finding_decides_and_every_finding_is_kept(answers, expected):
+    """With several findings the strictest decides, and the milder ones are still listed as reasons."""
+    decision = screen(patient(**answers))
+    assert decision.outcome == expected
+    assert len(decision.findings) == len([key for key in answers if key != "sex" and key != "age"]) + (
+        answers.get("age", 30) < 18
+    )
+
+
+def test_a_wait_says_how_long_is_left():
+    """Ibuprofen 1 day ago: the finding says 6 more days of the 7, and so does the come-back advice."""
+    decision = screen(patient(nsaid_days_ago=1))
+    assert decision.outcome == "defer"
+    assert decision.findings[0].remaining == 6
+    assert "at least 6 days more" in " ".join(decision.come_back())
+
+
+def test_every_decision_carries_precare_with_the_safer_waits_filled_in():
+    """Pre-care for the next visit names 14 days for aspirin, 7 for NSAIDs and 48 hours for alcohol."""
+    texts = " ".join(advice.text for advice in screen(patient()).precare)
+    assert "14 days" in texts and "7 days" in texts and "48 hours" in texts
+    assert "{wait}" not in texts
+
+
+def test_precare_marks_what_the_patient_did_not_keep_today():
+    """Alcohol 10 hours ago: the alcohol advice is flagged as broken today, the others are not."""
+    broken = {advice.rule_id for advice in screen(patient(alcohol_hours_ago=10)).precare if advice.broken_today}
+    assert broken == {"alcohol-too-recent"}
+
+
+@pytest.mark.parametrize("answers", [{}, {"aspirin_days_ago": 0}, {"nsaid_days_ago": 2, "aspirin_days_ago": 1}])
+def test_a_patient_on_a_prescribed_blood_thinner_is_never_told_to_stop_or_wait(answers):
+    """No pause-your-aspirin advice and no waiting time reach a patient on a prescribed blood thinner."""
+    decision = screen(patient(prescribed_blood_thinner=True, **answers))
+    shown = decision_html(decision) + " ".join(decision.come_back())
+    assert decision.outcome == "doctor-review"
+    assert "do not take it for" not in shown and "do not take them for" not in shown
+    assert "more before the treatment" not in shown
+    assert "Keep taking your prescribed blood thinner" in shown
+    assert "never tell the patient to stop" in shown.lower() or not answers
+
+
+def test_the_decision_html_explains_each_finding_with_its_sources():
+    """Each finding shows what staff do, the reason, and its sources written out."""
+    shown = decision_html(screen(patient(sex="female", pregnant=True)))
+    assert "Decision: Do not treat." in shown
+    assert "Pregnancy" in shown and "Why:" in shown and "Kybella PI" in shown
+
+
+# ---- Bad intake ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answers", "words"),
+    [
+        ({"age": 30, "pregant": True}, "Did you mean 'pregnant'"),
+        ({"age": 30, "favourite_colour": "blue"}, "unknown field 'favourite_colour'"),
+        ({"sex": "female"}, "missing"),
+        ({"age": -4}, "cannot be negative"),
+        ({"age": 250}, "cannot be right"),
+        ({"age": "30"}, "whole number of years"),
+        ({"age": True}, "whole number of years"),
+        ({"age": 30, "pregnant": "yes"}, "ticked or not"),
+        ({"age": 30, "diabetes": "maybe"}, "choose one of"),
+        ({"age": 30, "nsaid_days_ago": -3}, "cannot be negative"),
+        ({"age": 30, "alcohol_hours_ago": -1}, "cannot be negative"),
+        ({"age": 30, "aspirin_days_ago": 2.5}, "whole number of days"),
+        ({"age": 30, "nsaid_days_ago": 5000}, "more than the form counts"),
+        ({"age": 30, "sex": "male", "pregnant": True}, "sex is recorded as male"),
+        ({"age": 30, "sex": "male", "breastfeeding": True}, "sex is recorded as male"),
+        ({"age": 72, "sex": "female", "pregnant": True}, "aged 72"),
+        ({"age": 6, "pregnant": True}, "aged 6"),
+        ({"age": 30, "area": 12}, "must be text"),
+    ],
+)
+def test_bad_or_contradictory_intake_is_refused_in_plain_words(answers, words):
+    """Unknown fields, impossible values and contradictions raise IntakeError, never a silent decision."""
+    with pytest.raises(IntakeError) as refused:
+        screen(answers)
+    assert words in str(refused.value)
+
+
+def test_an_intake_dataclass_is_checked_too():
+    """A hand-built Intake with a negative days-ago is refused just like a dict."""
+    with pytest.raises(IntakeError, match="cannot be negative"):
+        screen(Intake(age=30, nsaid_days_ago=-1))
+
+
+def test_an_intake_must_be_an_intake_or_a_dict():
+    """A list is not an intake."""
+    with pytest.raises(IntakeError, match="Intake or a dict"):
+        screen(["age", 30])
+
+
+# ---- The data file ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def raw():
+    return copy.deepcopy(load_asset(DATA_FILE, SCHEMA_FILE))
+
+
+def rule_in(raw, rule_id):
+    return next(item for item in raw["rules"] if item["id"] == rule_id)
+
+
+def test_a_trigger_on_an_unknown_field_names_the_rule(raw):
+    """A typo in a trigger field is caught when the data loads, with the rule named."""
+    rule_in(raw, "pregnancy")["trigger"] = [{"field": "pregnnt", "equals": True}]
+    with pytest.raises(AssetError, match="rule 'pregnancy'.*unknown intake field 'pregnnt'"):
+        parse_screening(raw)
+
+
+def test_a_trigger_value_that_the_form_cannot_give_is_refused(raw):
+    """A choice value that is not one of the field's choices would never fire: refused."""
+    rule_in(raw, "uncontrolled-diabetes")["trigger"] = [{"field": "diabetes", "one_of": ["bad"]}]
+    with pytest.raises(AssetError, match="'bad' is not a possible answer"):
+        parse_screening(raw)
+
+
+def test_a_waiting_time_that_disagrees_with_its_trigger_is_refused(raw):
+    """The number taught (waiting_time.safer) and the number that decides (trigger) must be the same."""
+    rule_in(raw, "aspirin-too-recent")["waiting_time"]["safer"] = 7
+    with pytest.raises(AssetError, match="aspirin-too-recent"):
+        parse_screening(raw)
+
+
+def test_an_intake_field_missing_from_the_data_is_refused(raw):
+    """Every Intake field needs its label on the form."""
+    raw["intake_fields"] = [item for item in raw["intake_fields"] if item["name"] != "keloid_tendency"]
+    with pytest.raises(AssetError, match="keloid_tendency"):
+        parse_screening(raw)
+
+
+def test_withheld_advice_needs_a_note_saying_what_to_do_instead(raw):
+    """Withholding pre-care without telling staff what to do instead is refused."""
+    del rule_in(raw, "nsaid-too-recent")["patient_instruction"]["withheld_note"]
+    with pytest.raises(AssetError, match="withheld_note"):
+        parse_screening(raw)
+
+
+@pytest.mark.parametrize("rule", screening_data().rules, ids=lambda rule: rule.id)
+def test_every_key_a_rule_cites_in_its_text_is_in_its_references(rule):
+    """Keys written in an explanation are listed in the rule's references, so 'Sources' shows them all."""
+    assert keys_in_text(rule.explanation) <= set(rule.references)
+
+
+def test_the_quiz_asks_the_same_waiting_times_as_the_rules():
+    """A number asked in the quiz is the number the screening form uses."""
+    bank = load_bank("04-contraindications-and-screening")
+    data = screening_data()
+    for question_id, rule_id in [
+        ("aspirin-wait", "aspirin-too-recent"),
+        ("nsaid-wait", "nsaid-too-recent"),
+        ("alcohol-wait", "alcohol-too-recent"),
+    ]:
+        wait = data.rule(rule_id).waiting_time
+        assert bank.question(question_id).answer == wait.safer
+        assert bank.question(question_id).unit == wait.unit
+
+
+def test_the_module_notebook_states_the_waiting_times_the_rules_use():
+    """Module 04's prose names each safer wait exactly as the data has it."""
+    text = (NOTEBOOKS / "04.00-Contraindications-And-Screening.ipynb").read_text(encoding="utf-8")
+    for rule in screening_data().rules:
+        if rule.waiting_time:
+            assert rule.waiting_time.text() in text, rule.id
+
+
+# The decision questions of the module 04 quiz, as intakes: the engine must agree with the quiz's right answer.
+QUIZ_PATIENTS = {
+    "strictest-wins": ({"age": 16, "acne_at_site": True}, "doctor-review", "Doctor review"),
+    "ibuprofen-yesterday": ({"age": 30, "nsaid_days_ago": 1}, "defer", "Defer"),
+    "unwell-today": ({"age": 30, "unwell_today": True}, "defer", "Defer"),
+    "makeup": ({"age": 30, "makeup_or_perfume": True}, "treat", "Treat"),
+    "isotretinoin": ({"age": 30, "recent_isotretinoin": True}, "doctor-review", "Doctor review"),
+}
+
+
+@pytest.mark.parametrize("question_id", sorted(QUIZ_PATIENTS))
+def test_quiz_decisions_agree_with_the_screening_rules(question_id):
+    """The right option of each decision question is the engine's decision for that patient."""
+    answers, outcome, words = QUIZ_PATIENTS[question_id]
+    right = next(o for o in load_bank("04-contraindications-and-screening").question(question_id).options if o.correct)
+    assert screen(answers).outcome == outcome
+    assert right.text.startswith(words)
+
+
+# ---- Tables and the form -----------------------------------------------------------------------------------
+
+
+def test_decision_order_table_lists_the_decisions_strictest_first_with_the_reason():
+    """The table shows the four labels in rank order and explains why doctor review outranks defer."""
+    shown = decision_order_html()
+    labels = [screening_data().decisions[d]["label"] for d in screening_data().order]
+    assert [shown.index(label) for label in labels] == sorted(shown.index(label) for label in labels)
+    assert "Doctor review ranks above defer" in shown
+
+
+@pytest.mark.parametrize("category", ["do-not-treat", "defer", "doctor-review", "product-specific", "pre-care"])
+def test_each_category_table_lists_exactly_its_rules(category):
+    """A category's table names every rule of that category and none of the others."""
+    shown = rules_table_html(category)
+    for rule in screening_data().rules:
+        assert (f"<strong>{rule.title}</strong>" in shown) == (rule.category == category), rule.id
+
+
+def test_an_unknown_category_is_a_clear_error():
+    """Asking for a category that does not exist names the known ones."""
+    with pytest.raises(KeyError, match="known"):
+        rules_table_html("maybe")
+
+
+def test_precare_table_shows_each_source_and_the_courses_choice():
+    """The waiting-time rows show every source's figure and the safer wait the course teaches."""
+    shown = precare_table_html()
+    assert "at least 2 weeks" in shown and "1 week" in shown and "24 to 48 hours" in shown
+    assert "<strong>14 days</strong>" in shown and "<strong>7 days</strong>" in shown
+    assert "<strong>48 hours</strong>" in shown
+
+
+def test_form_has_a_control_for_every_answer():
+    """Every yes-no field is a checkbox, every choice a dropdown, every number a text box."""
+    form = ScreeningForm()
+    kinds = {spec.name: spec.kind for spec in screening_data().fields.values()}
+    assert set(form.checkboxes) == {name for name, kind in kinds.items() if kind == "yes-no"}
+    assert set(form.choices) == {name for name, kind in kinds.items() if kind == "choice"}
+    assert set(form.numbers) == {name for name, kind in kinds.items() if kind in ("age", "days-ago", "hours-ago")}
+
+
+def test_form_gives_no_decision_until_the_age_is_typed():
+    """An empty form does not say 'treat': it asks for the age."""
+    form = ScreeningForm()
+    assert form.result is None
+    assert "No decision yet" in form.decision.value and "age" in form.decision.value
+
+
+def test_form_updates_the_decision_as_staff_tick():
+    """Typing an age gives 'treat'; ticking pregnancy turns it to 'do not treat' with the reason and its source."""
+    form = ScreeningForm()
+    form.numbers["age"].value = "30"
+    assert form.result.outcome == "treat" and "Decision: Treat." in form.decision.value
+    form.checkboxes["pregnant"].value = True
+    assert form.result.outcome == "do-not-treat"
+    assert "Pregnancy" in form.decision.value and "Kybella PI" in form.decision.value
+
+
+def test_form_handles_two_findings_and_a_choice():
+    """A 58-year-old with controlled diabetes and a silicon product: do not treat, with the silicon rule."""
+    form = ScreeningForm()
+    form.numbers["age"].value = "58"
+    form.choices["diabetes"].value = "controlled"
+    form.checkboxes["product_contains_organic_silicon"].value = True
+    assert form.result.outcome == "do-not-treat"
+    assert form.result.rule_ids == ("silicon-diabetes",)
+
+
+@pytest.mark.parametrize(("typed", "words"), [("-3", "cannot be negative"), ("three", "whole number")])
+def test_form_refuses_a_bad_number_instead_of_deciding(typed, words):
+    """A negative or non-numeric number of days shows what to fix and no decision."""
+    form = ScreeningForm()
+    form.numbers["age"].value = "30"
+    form.numbers["nsaid_days_ago"].value = typed
+    assert form.result is None and words in form.problem
+    assert "No decision yet" in form.decision.value
+
+
+def test_form_refuses_a_contradiction():
+    """Pregnancy ticked for a man shows the contradiction, not a decision."""
+    form = ScreeningForm()
+    form.numbers["age"].value = "40"
+    form.choices["sex"].value = "male"
+    form.checkboxes["pregnant"].value = True
+    assert form.result is None and "male" in form.problem
+
+
+def test_clear_button_resets_every_answer():
+    """After 'Clear the form' nothing is ticked, every choice is back to its first answer, every number empty."""
+    form = ScreeningForm()
+    form.numbers["age"].value = "30"
+    form.checkboxes["acne_at_site"].value = True
+    form.choices["heart_disease"].value = "uncontrolled"
+    form.reset_button.click()
+    assert not any(box.value for box in form.checkboxes.values())
+    assert all(box.value == "" for box in form.numbers.values())
+    assert form.choices["heart_disease"].value == "none"
+    assert form.result is None
+
+
+def test_screening_form_shows_a_plain_message_when_the_data_is_broken(monkeypatch):
+    """A broken data file gives a message to pass to the trainer, not a traceback."""
+
+    def broken():
+        raise AssetError("assets/screening.yaml, entry rules/0: broken")
+
+    monkeypatch.setattr("mesocourse.screening.screening_data", broken)
+    shown = screening_form()
+    assert "could not be loaded" in shown.data and "broken" in shown.data
