@@ -11,12 +11,24 @@ PORT ?= 8888
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: help setup course test lint format navigation clean-venv
+.PHONY: release collect autograde feedback grades status report bundle formgrader
 
 help:
 	@echo "make course      set up (first time only) and open the course in JupyterLab"
 	@echo "make test        set up (first time only) and run every test"
 	@echo "make navigation  regenerate the previous / contents / next links in the notebooks"
 	@echo "make lint        check code style with ruff"
+	@echo ""
+	@echo "Trainer (graded assignments; details: grading/README.md or .venv/bin/mesocourse --help):"
+	@echo "make release A=foundations             check an assignment and make its learner version"
+	@echo "make bundle                            learner zip: modules + released assignments, no keys"
+	@echo "make collect A=foundations FROM=inbox  file the submissions you received (folder per learner)"
+	@echo "make autograde A=foundations           grade every submission, two at a time"
+	@echo "make formgrader                        mark written answers in JupyterLab (Nbgrader > Formgrader)"
+	@echo "make feedback A=foundations            one feedback page per learner, hidden tests removed"
+	@echo "make grades                            grading/reports/grades.csv"
+	@echo "make status                            who submitted what"
+	@echo "make report A=foundations              which questions work and which to review"
 
 setup: $(INSTALLED)
 
@@ -47,3 +59,43 @@ navigation: $(INSTALLED)
 
 clean-venv:
 	rm -rf $(VENV)
+
+# Trainer targets: thin wrappers over the `mesocourse` command (nbgrader's Python API underneath).
+MESOCOURSE := $(BIN)/mesocourse
+need_assignment = @test -n "$(A)" || { echo "Say which assignment, e.g. make $@ A=foundations"; exit 2; }
+
+release: $(INSTALLED)
+	$(need_assignment)
+	$(MESOCOURSE) release $(A)
+
+collect: $(INSTALLED)
+	$(need_assignment)
+	@test -n "$(FROM)" || { echo "Say where the received files are, e.g. make collect A=$(A) FROM=inbox"; exit 2; }
+	$(MESOCOURSE) collect $(A) "$(FROM)"
+
+autograde: $(INSTALLED)
+	$(need_assignment)
+	$(MESOCOURSE) autograde $(A)
+
+feedback: $(INSTALLED)
+	$(need_assignment)
+	$(MESOCOURSE) feedback $(A)
+
+grades: $(INSTALLED)
+	$(MESOCOURSE) export
+
+status: $(INSTALLED)
+	$(MESOCOURSE) status
+
+report: $(INSTALLED)
+	$(need_assignment)
+	$(MESOCOURSE) report $(A)
+
+bundle: $(INSTALLED)
+	$(MESOCOURSE) bundle
+
+# Formgrader reads nbgrader_config.py from the folder JupyterLab starts in: the course root.
+formgrader: $(INSTALLED)
+	@echo "In JupyterLab, open the Nbgrader menu > Formgrader to mark the written answers."
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 \
+		--ServerApp.port=$(PORT) $(ALLOW_ROOT) --ServerApp.root_dir="$(CURDIR)"

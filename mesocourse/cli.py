@@ -1,0 +1,289 @@
+"""`mesocourse`: the trainer's commands for graded assignments (release, collect, autograde, feedback, ...).
+
+Every command works on the course folder (found from the current folder, or given with --course) through
+nbgrader's Python API. Mistakes a trainer can make end in a one-paragraph message, never a traceback.
+"""
+
+import argparse
+import sys
+import time
+import warnings
+from pathlib import Path
+
+DESCRIPTION = "Trainer commands for the mesotherapy course's graded assignments (nbgrader underneath)."
+EPILOG = """\
+A round with a cohort, run from the course folder:
+  mesocourse release foundations           make the learner version (checked; holds no key)
+  mesocourse bundle                        zip for staff: modules + released assignments
+  mesocourse collect foundations inbox/    file the notebooks you received (a folder or zip per learner)
+  mesocourse autograde foundations         grade everyone, two at a time, with a progress bar
+  make formgrader                          mark written case answers in the browser (nbgrader formgrader)
+  mesocourse feedback foundations          one feedback page per learner, in grading/feedback/
+  mesocourse export                        grades.csv for your records
+  mesocourse status                        who submitted what, and what is left to do
+  mesocourse report foundations            which questions work and which to review
+
+Run `mesocourse COMMAND --help` for the options of one command.
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mesocourse",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--course", metavar="FOLDER", help="the course folder (default: found from here)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+
+    def command(name, summary, description=None):
+        return commands.add_parser(name, help=summary, description=description or summary)
+
+    sub = command("release", "check an assignment and make its learner version (grading/release/)")
+    sub.add_argument("assignment", help="assignment id, e.g. foundations")
+    sub.add_argument("--exchange", action="store_true", help="also put it in the nbgrader exchange (JupyterHub)")
+
+    sub = command(
+        "collect",
+        "file submissions you received (a folder) or fetch them from the nbgrader exchange",
+        "File submissions into grading/submitted/. FOLDER holds, per learner, a sub-folder named after the "
+        "learner with their notebook, a zip named after the learner, or a notebook named after the learner "
+        "(e.g. maria.dupont_foundations.ipynb). The newest file wins; earlier submissions are kept aside.",
+    )
+    sub.add_argument("assignment", help="assignment id")
+    sub.add_argument("folder", nargs="?", help="folder of received files (leave out with --exchange)")
+    sub.add_argument("--exchange", action="store_true", help="collect from the nbgrader exchange instead")
+
+    sub = command("autograde", "grade every learner's submission (in parallel, with a progress bar)")
+    sub.add_argument("assignment", help="assignment id")
+    sub.add_argument("--learner", action="append", metavar="ID", help="only this learner (repeatable)")
+    sub.add_argument("--jobs", type=int, default=None, metavar="N", help="learners graded at once (default 2)")
+    sub.add_argument("--timeout", type=float, default=None, metavar="SECONDS", help="longest run of one cell")
+
+    sub = command("feedback", "make each learner's feedback page (which questions, and why)")
+    sub.add_argument("assignment", help="assignment id")
+    sub.add_argument("--learner", action="append", metavar="ID", help="only this learner (repeatable)")
+    sub.add_argument("--exchange", action="store_true", help="also release feedback through the nbgrader exchange")
+
+    sub = command("export", "write grades.csv (one row per learner and assignment)")
+    sub.add_argument("--output", metavar="FILE", help="where to write it (default grading/reports/grades.csv)")
+
+    command("status", "who submitted what, what is graded, what is left to mark")
+
+    sub = command("report", "item analysis: facility and discrimination of each question, with flags")
+    sub.add_argument("assignment", help="assignment id")
+
+    sub = command("bundle", "build the learner zip (modules, released assignments; no keys, no trainer tools)")
+    sub.add_argument("--output", metavar="FILE", help="where to write it (default grading/bundle/...)")
+
+    sub = command("check", "check source assignments: layout, keys, references, and that solutions pass")
+    sub.add_argument("assignment", nargs="*", help="assignment ids (default: all)")
+    sub.add_argument("--quick", action="store_true", help="skip running the notebooks")
+
+    sub = command("seal", "recompute the key digests of hidden tests from the solutions (after editing a key)")
+    sub.add_argument("assignment", nargs="*", help="assignment ids (default: all)")
+
+    command("leaks", "scan releases, feedback and learner bundles for keys, solutions and hidden tests")
+    return parser
+
+
+def _course(args):
+    from mesocourse.grading.course import Course
+
+    return Course(Path(args.course)) if args.course else Course()
+
+
+def _release(args) -> int:
+    from mesocourse.grading.release import release
+
+    course = _course(args)
+    result = release(course, course.require_assignment(args.assignment), exchange=args.exchange)
+    print(
+        f"Released {result.assignment_id}: {result.questions} autograded questions, {result.written} written "
+        f"case answers, {result.points:g} points.\nLearner version: {result.notebook.relative_to(course.root)} "
+        "(checked: no solution, hidden test or key inside)."
+    )
+    if result.exchange:
+        print("It is also in the nbgrader exchange: learners can fetch it from the Assignments tab.")
+    else:
+        print("Send that file to learners, or hand out the learner bundle (`mesocourse bundle`).")
+    return 0
+
+
+def _collect(args) -> int:
+    from mesocourse.grading.collect import collect_exchange, collect_folder
+    from mesocourse.grading.course import TrainerError
+
+    course = _course(args)
+    assignment = course.require_assignment(args.assignment)
+    if args.exchange:
+        learners = collect_exchange(course, assignment)
+        print(f"Collected from the exchange; {len(learners)} learners have submitted {assignment}.")
+        return 0
+    if not args.folder:
+        raise TrainerError(
+            "Give the folder of received files (`mesocourse collect ASSIGNMENT FOLDER`), or use --exchange."
+        )
+    result = collect_folder(course, assignment, args.folder)
+    print(result.table())
+    if result.ignored:
+        print("\nNot collected:\n  - " + "\n  - ".join(result.ignored))
+    print(f"\n{len(result.collected)} submissions filed in grading/submitted/. Next: mesocourse autograde {assignment}")
+    return 0
+
+
+def _autograde(args) -> int:
+    from mesocourse.grading.autograde import DEFAULT_JOBS, autograde, results_table, summary_line
+
+    course = _course(args)
+    assignment = course.require_assignment(args.assignment)
+    started = time.monotonic()
+    results = autograde(course, assignment, args.learner, jobs=args.jobs or DEFAULT_JOBS, timeout=args.timeout)
+    print(results_table(results))
+    print(f"\n{summary_line(results)} ({time.monotonic() - started:.0f} s)")
+    return 0
+
+
+def _feedback(args) -> int:
+    from mesocourse.grading.feedback import generate_feedback
+
+    course = _course(args)
+    assignment = course.require_assignment(args.assignment)
+    result = generate_feedback(course, assignment, args.learner, exchange=args.exchange)
+    print(result.table(course.root))
+    print(f"\n{len(result.files)} feedback pages checked (no hidden test, key or marking guide inside).")
+    if result.unmarked:
+        print("Some written answers are not marked yet: mark them in formgrader, then run feedback again.")
+    if result.released_to_exchange:
+        print("Feedback released: learners fetch it from the Assignments tab.")
+    else:
+        print("Send each learner their own page (grading/feedback/<learner>/...).")
+    return 0
+
+
+def _export(args) -> int:
+    from mesocourse.grading.export import export_csv
+
+    course = _course(args)
+    path, rows = export_csv(course, args.output)
+    print(f"Wrote {len(rows)} rows to {path}.")
+    pending = sum(row.written_to_mark for row in rows)
+    if pending:
+        print(f"{pending} written answers are not marked yet: their totals are left blank.")
+    return 0
+
+
+def _status(args) -> int:
+    from mesocourse.grading.export import status_overview
+
+    print(status_overview(_course(args)))
+    return 0
+
+
+def _report(args) -> int:
+    from mesocourse.grading.item_analysis import analyse, report_table, write_report
+
+    course = _course(args)
+    assignment = course.require_assignment(args.assignment)
+    stats, learners = analyse(course, assignment)
+    print(f"{assignment}: {len(stats)} autograded questions, {learners} graded learners\n")
+    print(report_table(stats))
+    files = write_report(course, assignment, stats, learners)
+    print("\nSaved: " + ", ".join(str(path.relative_to(course.root)) for path in files))
+    print("facility = share of points earned; discr. = link with the rest of the test (below 0.15 is weak).")
+    return 0
+
+
+def _bundle(args) -> int:
+    from mesocourse.grading.bundle import build_bundle
+
+    course = _course(args)
+    result = build_bundle(course, args.output)
+    print(f"Wrote {result.path} ({len(result.members)} files; checked: no key, solution or hidden test).")
+    print(f"Assignments inside: {', '.join(result.assignments) or 'none'}.")
+    if result.not_released:
+        print(f"Not inside (not released yet): {', '.join(result.not_released)}.")
+    if result.stale:
+        print(f"Changed since release (run `mesocourse release` to update): {', '.join(result.stale)}.")
+    return 0
+
+
+def _check(args) -> int:
+    from mesocourse.grading.release import check_source
+
+    course = _course(args)
+    ids = [course.require_assignment(name) for name in args.assignment] or course.assignments()
+    problems = []
+    for assignment in ids:
+        found = check_source(course, assignment, run_tests=not args.quick)
+        print(f"{assignment}: {'ok' if not found else f'{len(found)} problems'}")
+        problems += found
+    for problem in problems:
+        print(f"  - {problem}")
+    return 1 if problems else 0
+
+
+def _seal(args) -> int:
+    from mesocourse.grading.authoring import seal
+
+    course = _course(args)
+    ids = [course.require_assignment(name) for name in args.assignment] or course.assignments()
+    for assignment in ids:
+        changed = seal(course.source_notebook(assignment), course.secret())
+        print(f"{assignment}: {', '.join(changed) + ' resealed' if changed else 'keys already match the solutions'}")
+    return 0
+
+
+def _leaks(args) -> int:
+    from mesocourse.grading.leaks import scan_bundle, scan_feedback, scan_releases
+
+    course = _course(args)
+    leaks = scan_releases(course) + scan_feedback(course)
+    for bundle in sorted((course.root / "grading" / "bundle").glob("*.zip")):
+        leaks += scan_bundle(course, bundle)
+    for leak in leaks:
+        print(f"LEAK {leak}")
+    print("No leak found in releases, feedback or bundles." if not leaks else f"{len(leaks)} leaks found.")
+    return 1 if leaks else 0
+
+
+HANDLERS = {
+    "release": _release,
+    "collect": _collect,
+    "autograde": _autograde,
+    "feedback": _feedback,
+    "export": _export,
+    "status": _status,
+    "report": _report,
+    "bundle": _bundle,
+    "check": _check,
+    "seal": _seal,
+    "leaks": _leaks,
+}
+
+
+def main(argv=None) -> int:
+    """Run one trainer command; returns the exit code (0 fine, 1 a problem to fix, 2 a usage mistake)."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    from mesocourse.grading.authoring import AuthoringError
+    from mesocourse.grading.course import TrainerError
+
+    # nbgrader and its database layer warn about internals a trainer cannot act on.
+    warnings.filterwarnings("ignore")
+    try:
+        return HANDLERS[args.command](args)
+    except (TrainerError, AuthoringError) as problem:
+        print(f"mesocourse {args.command}: {problem}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"mesocourse {args.command}: stopped. Submissions are untouched; run the command again.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

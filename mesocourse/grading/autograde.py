@@ -1,0 +1,281 @@
+"""Autograde a whole cohort: learners in parallel, a progress bar, one broken submission never stops the others.
+
+Each learner is graded by nbgrader's Autograde (through NbGraderAPI) in a worker process; kernels started for
+grading write their chatter to grading/reports/<assignment>/autograde.log, not the trainer's screen. Submissions
+are only read: nbgrader writes graded copies to grading/autograded/ and scores to the gradebook.
+"""
+
+import json
+import os
+import time
+import warnings
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from multiprocessing import get_context
+
+import nbformat
+from tqdm import tqdm
+
+from mesocourse.grading.course import Course, TrainerError, awaiting_marks, format_table
+from mesocourse.grading.submissions import inspect_submission
+
+STATUS_FILE = "autograde-status.json"
+GRADED, NOT_SUBMITTED, UNREADABLE, KERNEL_DIED, FAILED = "graded", "no notebook", "unreadable", "kernel died", "failed"
+# Kernel start-up and teardown make one learner take a few seconds; two workers keep a 2-core laptop usable.
+DEFAULT_JOBS = max(1, min(2, os.cpu_count() or 1))
+
+
+@dataclass
+class GradingResult:
+    """One learner's autograding outcome, as shown in the end-of-run table and kept in the status file."""
+
+    learner: str
+    status: str
+    autograded_score: float | None = None
+    autograded_max: float | None = None
+    written_to_mark: int = 0
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+    graded_at: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """Whether nbgrader produced a graded copy and scores."""
+        return self.status == GRADED
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Worker side: one NbGraderAPI per worker process, reused for every learner it is given.
+
+_WORKER: dict = {}
+
+
+def _start_worker(root: str, overrides: dict, log_path: str) -> None:
+    """Worker set-up: quiet output (also for the kernels it starts) and one API object."""
+    descriptor = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(descriptor, 1)
+    os.dup2(descriptor, 2)
+    warnings.filterwarnings("ignore")
+    _WORKER["api"] = Course(root).api(**overrides)
+
+
+def _grade_in_worker(assignment_id: str, learner: str) -> dict:
+    """Run nbgrader autograde for one learner; never raises (nbgrader's own exits are caught too)."""
+    started = time.monotonic()
+    try:
+        outcome = _WORKER["api"].autograde(assignment_id, learner, force=True, create=True)
+    except (Exception, SystemExit) as error:
+        outcome = {"success": False, "error": f"{type(error).__name__}: {error}", "log": ""}
+    return {
+        "learner": learner,
+        "success": bool(outcome.get("success")),
+        "log": outcome.get("log", "") or "",
+        "error": outcome.get("error", "") or "",
+        "seconds": time.monotonic() - started,
+    }
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Trainer side
+
+
+def _pool(course: Course, workers: int, overrides: dict, log_path) -> ProcessPoolExecutor:
+    # spawn: each worker starts clean (no inherited database connections, threads or kernel sockets).
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(str(course.root), overrides, str(log_path)),
+    )
+
+
+def _run(course, assignment_id, learners, workers, overrides, log_path, bar) -> tuple[dict, list[str]]:
+    """Grade learners in one pool; returns raw outcomes and the learners lost to a crashed worker."""
+    outcomes, lost = {}, []
+    with _pool(course, workers, overrides, log_path) as pool:
+        futures = {pool.submit(_grade_in_worker, assignment_id, learner): learner for learner in learners}
+        for future in as_completed(futures):
+            learner = futures[future]
+            try:
+                outcomes[learner] = future.result()
+                bar.update(1)
+            except BrokenProcessPool:
+                lost.append(learner)
+    return outcomes, lost
+
+
+def _failure(outcome: dict, timeout: float) -> tuple[str, str]:
+    """Status and plain explanation for an nbgrader failure, read from its log."""
+    text = outcome["log"] + "\n" + outcome["error"]
+    if "Kernel died" in text or "DeadKernelError" in text:
+        return KERNEL_DIED, (
+            "the notebook stopped the grading kernel (e.g. code that exits Python or uses all memory); "
+            "no graded copy was kept. Look at the submission, or mark it by hand"
+        )
+    if "unresponsive" in text or "UnresponsiveKernelError" in text:
+        return FAILED, f"a cell kept running after {timeout:g} s and could not be stopped; look at the submission"
+    if "database is locked" in text:
+        return FAILED, "the gradebook was busy; run autograde again for this learner"
+    errors = [line.removeprefix("[ERROR] ") for line in outcome["log"].splitlines() if line.startswith("[ERROR]")]
+    generic = ("There was an error processing", "Please see", "Traceback")
+    specific = [line for line in errors if not line.startswith(generic)]
+    last_error = outcome["error"].strip().splitlines()[-1:] or ["unknown error"]
+    return FAILED, f"nbgrader could not grade it: {(specific or last_error)[-1][:200]}"
+
+
+def _graded_copy_notes(course: Course, assignment_id: str, learner: str, timeout: float) -> list[str]:
+    """What the graded copy shows that the trainer should know: stopped cells and cut outputs."""
+    path = course.autograded_dir / learner / assignment_id / course.notebook_name(assignment_id)
+    if not path.is_file():
+        return []
+    notebook = nbformat.read(path, as_version=4)
+    notes, stopped, cut = [], [], False
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if output.get("ename") == "CellTimeoutError":
+                stopped.append(cell.metadata.get("nbgrader", {}).get("grade_id", "a cell"))
+            text = json.dumps(output.get("text", "")) + json.dumps(output.get("data", {}))
+            cut = cut or "output cut here" in text or "Output truncated" in text
+    if stopped:
+        notes.append(f"stopped after {timeout:g} s (endless loop?): {', '.join(stopped)}")
+    if cut:
+        notes.append("very long output was cut in the graded copy")
+    return notes
+
+
+def _scores(course: Course, assignment_id: str, learner: str) -> tuple[float, float, int]:
+    """Autograded score, autograded maximum and written answers still to mark, from the gradebook."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course.db_url) as gradebook:
+        submission = gradebook.find_submission(assignment_id, learner)
+        score = maximum = 0.0
+        to_mark = 0
+        for notebook in submission.notebooks:
+            for grade in notebook.grades:
+                if grade.cell.cell_type == "code":
+                    score += grade.score or 0.0
+                    maximum += grade.max_score
+                elif awaiting_marks(grade):
+                    to_mark += 1
+    return score, maximum, to_mark
+
+
+def load_status(course: Course, assignment_id: str) -> dict[str, dict]:
+    """The last autograde outcome of every learner for an assignment (learner -> fields)."""
+    path = course.reports_dir / assignment_id / STATUS_FILE
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _save_status(course: Course, assignment_id: str, results: list[GradingResult]) -> None:
+    status = load_status(course, assignment_id)
+    status.update({result.learner: asdict(result) for result in results})
+    path = course.reports_dir / assignment_id / STATUS_FILE
+    path.write_text(json.dumps(status, indent=2, sort_keys=True), encoding="utf-8")
+
+
+def autograde(
+    course: Course,
+    assignment_id: str,
+    learners: list[str] | None = None,
+    jobs: int = DEFAULT_JOBS,
+    timeout: float | None = None,
+    show_progress: bool = True,
+) -> list[GradingResult]:
+    """Autograde every (or the named) learner's submission; returns one result per learner, never raises for one."""
+    course.require_released(assignment_id)
+    course.secret()  # hidden tests cannot check anything without it: stop here with a message instead
+    submitted = course.submitted_learners(assignment_id)
+    if learners:
+        unknown = sorted(set(learners) - set(submitted))
+        if unknown:
+            raise TrainerError(
+                f"No submission of {assignment_id!r} from: {', '.join(unknown)}. "
+                f"Submitted: {', '.join(submitted) or 'nobody yet'}."
+            )
+        submitted = sorted(set(learners))
+    if not submitted:
+        raise TrainerError(
+            f"Nobody has submitted {assignment_id!r} yet: collect submissions first "
+            f"(`mesocourse collect {assignment_id} FOLDER`)."
+        )
+    timeout = float(timeout or course.config.Execute.get("timeout", 60))
+    overrides = {"Execute.timeout": int(timeout)} if timeout else {}
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+
+    results, to_grade = {}, []
+    for learner in submitted:
+        inspection = inspect_submission(course, assignment_id, learner)
+        if inspection.problem:
+            status = NOT_SUBMITTED if inspection.problem.startswith("no ") else UNREADABLE
+            results[learner] = GradingResult(learner, status, notes=[inspection.problem], graded_at=stamp)
+        else:
+            results[learner] = GradingResult(learner, GRADED, notes=inspection.notes, graded_at=stamp)
+            to_grade.append(learner)
+
+    log_path = course.reports_dir / assignment_id / "autograde.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    workers = max(1, min(jobs, len(to_grade) or 1))
+    with tqdm(
+        total=len(to_grade), desc=f"Autograding {assignment_id}", unit="learner", disable=not show_progress
+    ) as bar:
+        outcomes, lost = _run(course, assignment_id, to_grade, workers, overrides, log_path, bar)
+        # A worker that crashed takes its queue with it: grade those learners again, one per fresh worker.
+        for learner in lost:
+            retried, still_lost = _run(course, assignment_id, [learner], 1, overrides, log_path, bar)
+            outcomes.update(retried)
+            if still_lost:
+                outcomes[learner] = {
+                    "learner": learner,
+                    "success": False,
+                    "seconds": 0.0,
+                    "log": "",
+                    "error": "the grading process itself crashed",
+                }
+        # The gradebook is one SQLite file: a learner that met a busy database is simply graded again.
+        busy = [name for name, outcome in outcomes.items() if "database is locked" in outcome["error"] + outcome["log"]]
+        if busy:
+            retried, _ = _run(course, assignment_id, busy, 1, overrides, log_path, bar)
+            outcomes.update(retried)
+
+    for learner, outcome in outcomes.items():
+        result = results[learner]
+        result.seconds = round(outcome["seconds"], 1)
+        if outcome["success"]:
+            result.autograded_score, result.autograded_max, result.written_to_mark = _scores(
+                course, assignment_id, learner
+            )
+            result.notes += _graded_copy_notes(course, assignment_id, learner, timeout)
+        else:
+            result.status, reason = _failure(outcome, timeout)
+            result.notes.insert(0, reason)
+    ordered = [results[learner] for learner in submitted]
+    _save_status(course, assignment_id, ordered)
+    return ordered
+
+
+def results_table(results: list[GradingResult]) -> str:
+    """The end-of-run table: one line per learner with status, autograded score and what to look at."""
+    rows = []
+    for result in results:
+        score = f"{result.autograded_score:g}/{result.autograded_max:g}" if result.autograded_score is not None else "-"
+        written = str(result.written_to_mark) if result.ok else "-"
+        rows.append([result.learner, result.status, score, written, "; ".join(result.notes) or "-"])
+    return format_table(["learner", "status", "autograded", "to mark", "notes"], rows, align="llrr")
+
+
+def summary_line(results: list[GradingResult]) -> str:
+    """One sentence: how many were graded and how many need the trainer."""
+    graded = sum(result.ok for result in results)
+    problems = len(results) - graded
+    to_mark = sum(result.written_to_mark for result in results)
+    text = f"{graded} of {len(results)} submissions graded"
+    if problems:
+        text += f"; {problems} need your attention (see status above; their submissions are untouched)"
+    if to_mark:
+        text += f"; {to_mark} written answers to mark in formgrader (`make formgrader`)"
+    return text + "."

@@ -1,0 +1,212 @@
+"""The learner bundle: one zip with everything clinic staff need to take the course, and nothing for grading.
+
+Inside: the self-study notebooks, the engine (without the trainer's grading tools), the content assets, the
+released assignments (learner versions only), a README for staff, pyproject.toml / requirements.txt / Makefile
+to install and start it, and Jupyter settings that switch off nbgrader's create-assignment toolbar and
+formgrader (trainer tools) and JupyterLab's news pop-up. The leak guard scans the finished zip; a zip that
+fails is deleted.
+"""
+
+import fnmatch
+import json
+import tomllib
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from mesocourse.grading.course import Course, TrainerError
+from mesocourse.grading.leaks import scan_bundle
+
+# The one grading module learners need: released assignments call its format check.
+LEARNER_GRADING_MODULES = ("grading/__init__.py", "grading/answer_format.py")
+# Trainer-only parts of the engine.
+ENGINE_EXCLUDED = ("cli.py",)
+# Never shipped, wherever they sit.
+EXCLUDED_NAMES = ("__pycache__", ".ipynb_checkpoints", "*.pyc", ".*", "answer-key-secret.txt")
+ASSETS_EXCLUDED = ("*assignment*", "*grading*")
+
+# nbgrader 0.9.6 names: lab plugins (page_config disabledExtensions) and server extensions (jpserver_extensions).
+DISABLED_LAB_PLUGINS = (
+    "@jupyter/nbgrader:create-assignment",
+    "@jupyter/nbgrader:formgrader",
+    "@jupyter/nbgrader:course-list",
+    # JupyterLab's "would you like news?" pop-up on first start.
+    "@jupyterlab/apputils-extension:announcements",
+)
+DISABLED_SERVER_EXTENSIONS = (
+    "nbgrader.server_extensions.formgrader",
+    "nbgrader.server_extensions.course_list",
+)
+START_NOTEBOOK = "notebooks/00.00-Start-Here.ipynb"
+
+
+def _excluded(path: Path, patterns=EXCLUDED_NAMES) -> bool:
+    return any(fnmatch.fnmatch(part, pattern) for part in path.parts for pattern in patterns)
+
+
+@dataclass
+class BundleResult:
+    """The zip written, what went in, and what was left out on purpose."""
+
+    path: Path
+    members: list[str] = field(default_factory=list)
+    assignments: list[str] = field(default_factory=list)
+    not_released: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+
+
+def page_config() -> dict:
+    """JupyterLab page settings for learners: nbgrader's trainer panels and the news pop-up switched off."""
+    return {"disabledExtensions": {plugin: True for plugin in DISABLED_LAB_PLUGINS}}
+
+
+def server_config() -> dict:
+    """Jupyter server settings for learners: formgrader and the course list (trainer tools) not loaded."""
+    return {"ServerApp": {"jpserver_extensions": {name: False for name in DISABLED_SERVER_EXTENSIONS}}}
+
+
+def learner_pyproject(course: Course) -> str:
+    """A pyproject.toml that installs the engine and its runtime dependencies (no trainer command, no tests)."""
+    project = tomllib.loads((course.root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    dependencies = "\n".join(f'    "{dependency}",' for dependency in project["dependencies"])
+    return (
+        '[build-system]\nrequires = ["setuptools>=68"]\nbuild-backend = "setuptools.build_meta"\n\n'
+        f'[project]\nname = "{project["name"]}"\nversion = "{project["version"]}"\n'
+        f'description = "{project["description"]}"\nreadme = "README.md"\n'
+        f'requires-python = "{project["requires-python"]}"\ndependencies = [\n{dependencies}\n]\n\n'
+        '[tool.setuptools.packages.find]\ninclude = ["mesocourse*"]\n'
+    )
+
+
+def requirements(course: Course) -> str:
+    """requirements.txt: the same runtime dependencies, for `pip install -r`."""
+    project = tomllib.loads((course.root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return (
+        "# Runtime packages of the course (the same list as pyproject.toml).\n"
+        + "\n".join(project["dependencies"])
+        + "\n"
+    )
+
+
+LEARNER_MAKEFILE = """\
+# Start the course: `make course` (the first time it also installs what the course needs).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8888
+# The course's Jupyter settings (trainer panels off) live in jupyter-config/.
+export JUPYTER_CONFIG_PATH := $(CURDIR)/jupyter-config
+# Jupyter refuses to run as root unless told; shared clinic machines and containers often are root.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
+.PHONY: course
+course: $(VENV)/.installed
+\t$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) $(ALLOW_ROOT) \\
+\t\t--ServerApp.root_dir="$(CURDIR)" {start}
+
+$(VENV)/.installed: pyproject.toml
+\t$(PYTHON) -m venv $(VENV)
+\t$(BIN)/python -m pip install --quiet --upgrade pip
+\t$(BIN)/python -m pip install --quiet -e .
+\ttouch $@
+"""
+
+STAFF_README = """\
+# Mesotherapy staff course
+
+Self-study course for clinic staff (nurses, aestheticians, doctors in training): short modules with diagrams
+and quizzes, then graded assignments. It is training material, not medical advice: in practice, always follow
+your clinic's protocol.
+
+## Start
+
+You need Python 3.11 or newer. In a terminal, inside this folder:
+
+    make course
+
+The first time, this installs what the course needs (a few minutes), then opens the course in your web
+browser. Next time it opens straight away. Without `make`:
+
+    python3 -m venv .venv
+    .venv/bin/pip install -e .
+    JUPYTER_CONFIG_PATH=jupyter-config .venv/bin/jupyter lab {start}
+
+(On Windows: `.venv\\Scripts\\pip` and `set JUPYTER_CONFIG_PATH=jupyter-config` before `jupyter lab`.)
+
+## What is inside
+
+- `notebooks/`: the modules. Start with `00.00-Start-Here.ipynb` and follow the links.
+- `assignments/`: the graded assignments ({assignments}). Open one when your trainer asks you to.
+- `mesocourse/` and `assets/`: what makes the notebooks work. You never need to open them.
+
+## Handing in an assignment
+
+1. Open the assignment notebook, run its first cell, answer each question in the cell under it, run the
+   check cell (it says at once if an answer is typed in a form the grader cannot read, never whether it is
+   right), and save (Ctrl+S).
+2. Send the saved `.ipynb` file to your trainer as agreed (for example by e-mail), keeping its name.
+
+Your quiz progress in the modules stays on your computer (in `.mesocourse` in your home folder).
+
+## For the clinic's JupyterHub
+
+Copy `jupyter-config/` into the Jupyter configuration of the learners' image (or set `JUPYTER_CONFIG_PATH` to
+it): it keeps nbgrader's trainer panels (create assignment, formgrader) and JupyterLab's news pop-up off.
+"""
+
+
+def _add(archive: zipfile.ZipFile, result: BundleResult, name: str, data: str | bytes) -> None:
+    archive.writestr(name, data)
+    result.members.append(name)
+
+
+def _add_tree(archive, result, folder: Path, prefix: str, skip=()) -> None:
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if not path.is_file() or _excluded(relative) or _excluded(relative, skip):
+            continue
+        _add(archive, result, f"{prefix}/{relative.as_posix()}", path.read_bytes())
+
+
+def build_bundle(course: Course, output: Path | str | None = None) -> BundleResult:
+    """Write the learner zip (default grading/bundle/mesocourse-<date>.zip), scan it, and report its contents."""
+    released = [a for a in course.assignments() if course.released_notebook(a).is_file()]
+    not_released = [a for a in course.assignments() if a not in released]
+    stale = [
+        a for a in released if course.source_notebook(a).stat().st_mtime > course.released_notebook(a).stat().st_mtime
+    ]
+    path = Path(output) if output else course.root / "grading" / "bundle" / f"mesocourse-{date.today():%Y-%m-%d}.zip"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    result = BundleResult(path, assignments=released, not_released=not_released, stale=stale)
+    engine = course.root / "mesocourse"
+    if not (course.root / "notebooks").is_dir() or not engine.is_dir():
+        raise TrainerError(f"{course.root} has no notebooks/ or mesocourse/: is this the course folder?")
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        _add_tree(archive, result, course.root / "notebooks", "notebooks")
+        for module in sorted(engine.rglob("*.py")):
+            relative = module.relative_to(engine)
+            if _excluded(relative) or relative.as_posix() in ENGINE_EXCLUDED:
+                continue
+            if relative.parts[0] == "grading" and relative.as_posix() not in LEARNER_GRADING_MODULES:
+                continue
+            _add(archive, result, f"mesocourse/{relative.as_posix()}", module.read_bytes())
+        if (course.root / "assets").is_dir():
+            _add_tree(archive, result, course.root / "assets", "assets", skip=ASSETS_EXCLUDED)
+        for assignment_id in released:
+            _add_tree(archive, result, course.release_dir / assignment_id, f"assignments/{assignment_id}")
+        listed = ", ".join(released) if released else "none yet: your trainer will send them"
+        _add(archive, result, "README.md", STAFF_README.format(start=START_NOTEBOOK, assignments=listed))
+        _add(archive, result, "Makefile", LEARNER_MAKEFILE.format(start=START_NOTEBOOK))
+        _add(archive, result, "pyproject.toml", learner_pyproject(course))
+        _add(archive, result, "requirements.txt", requirements(course))
+        _add(archive, result, "jupyter-config/labconfig/page_config.json", json.dumps(page_config(), indent=2))
+        _add(archive, result, "jupyter-config/jupyter_server_config.json", json.dumps(server_config(), indent=2))
+    leaks = scan_bundle(course, path)
+    if leaks:
+        path.unlink()
+        raise TrainerError(
+            "The bundle held grading material, so it was deleted:\n  - " + "\n  - ".join(map(str, leaks))
+        )
+    return result

@@ -1,0 +1,216 @@
+"""Collect submissions: files received by e-mail or upload (through nbgrader's zip collect), or the exchange.
+
+A folder of received files may hold, for each learner, any of:
+  * a sub-folder named after the learner with their notebook inside:   maria.dupont/foundations.ipynb
+  * a zip named after the learner:                                      maria.dupont.zip
+  * a notebook named after the learner (the assignment name optional):  maria.dupont_foundations.ipynb
+Each assignment has one notebook, so whatever the learner called the file, it is filed as <assignment>.ipynb.
+When a learner sent several notebooks, the newest file wins and the others are listed. Anything else is
+listed as ignored. A learner collected again has their previous submission moved to grading/replaced/.
+"""
+
+import logging
+import re
+import shutil
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from nbgrader.plugins import FileNameCollectorPlugin
+
+from mesocourse.grading.course import Course, TrainerError, captured_output, format_table
+
+LEARNER_ID = re.compile(r"^[a-z0-9][a-z0-9._@-]*$")
+SEPARATORS = "_- ."
+
+
+def learner_id(name: str) -> str:
+    """A learner id from a folder or file name: lower case, spaces as dashes, nothing but [a-z0-9._@-]."""
+    cleaned = re.sub(r"\s+", "-", name.strip().lower())
+    cleaned = re.sub(r"[^a-z0-9._@-]", "", cleaned).strip(SEPARATORS)
+    return cleaned if LEARNER_ID.match(cleaned) else ""
+
+
+def learner_from_file_name(stem: str, assignment_id: str) -> str:
+    """The learner in "maria_foundations" / "foundations-maria" / "maria"; "" when it is only the assignment."""
+    return learner_id(stem.lower().replace(assignment_id.lower(), " "))
+
+
+class LearnerFileCollector(FileNameCollectorPlugin):
+    """nbgrader zip-collect plugin: the learner is the first folder under extracted/, the file is the notebook."""
+
+    # Set by `collect_folder` before nbgrader runs: assignment notebook name and the extracted folder.
+    notebook_name = "assignment.ipynb"
+    extracted_root = ""
+
+    def collect(self, submitted_file: str):
+        """Learner id and notebook name for one extracted file, or None to skip it."""
+        path = Path(submitted_file)
+        if path.suffix != ".ipynb" or ".ipynb_checkpoints" in path.parts:
+            return None
+        relative = path.relative_to(self.extracted_root) if self.extracted_root else path
+        if len(relative.parts) < 2:
+            return None
+        modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        return {
+            "student_id": relative.parts[0],
+            "file_id": self.notebook_name,
+            "timestamp": modified.isoformat(sep=" "),
+        }
+
+
+@dataclass
+class CollectPlan:
+    """What was found in the trainer's folder: one chosen file per learner, and what was left aside."""
+
+    chosen: dict[str, Path] = field(default_factory=dict)
+    set_aside: dict[str, list[str]] = field(default_factory=dict)
+    ignored: list[str] = field(default_factory=list)
+
+
+def plan_collection(folder: Path, assignment_id: str) -> CollectPlan:
+    """Decide which file is each learner's submission (newest notebook or zip), without copying anything."""
+    plan = CollectPlan()
+    candidates: dict[str, list[Path]] = {}
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or any(part.startswith(".") for part in path.relative_to(folder).parts):
+            continue
+        relative = path.relative_to(folder)
+        if path.suffix.lower() not in (".ipynb", ".zip"):
+            plan.ignored.append(f"{relative} (not a notebook or zip)")
+            continue
+        if len(relative.parts) > 1:
+            learner = learner_id(relative.parts[0])
+        else:
+            learner = learner_from_file_name(path.stem, assignment_id)
+        if not learner:
+            plan.ignored.append(f"{relative} (cannot tell whose it is: put it in a folder named after the learner)")
+            continue
+        candidates.setdefault(learner, []).append(path)
+    for learner, paths in candidates.items():
+        newest = max(paths, key=lambda path: (path.stat().st_mtime, str(path)))
+        plan.chosen[learner] = newest
+        others = [str(path.relative_to(folder)) for path in paths if path != newest]
+        if others:
+            plan.set_aside[learner] = others
+    return plan
+
+
+@dataclass
+class CollectResult:
+    """Per learner: what was filed; plus what was ignored and whose earlier submission was kept aside."""
+
+    collected: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, list[str]] = field(default_factory=dict)
+    ignored: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+
+    def table(self) -> str:
+        """The learners collected, what file each one came from, and any note."""
+        rows = [
+            [learner, source, "; ".join(self.notes.get(learner, [])) or "-"]
+            for learner, source in self.collected.items()
+        ]
+        return format_table(["learner", "collected from", "notes"], rows)
+
+
+def _keep_previous(course: Course, assignment_id: str, learner: str, stamp: str) -> bool:
+    """Move an earlier submission aside (never delete a learner's work); True if there was one."""
+    previous = course.submitted_dir / learner / assignment_id
+    if not previous.exists():
+        return False
+    backup = course.root / "grading" / "replaced" / stamp / learner / assignment_id
+    backup.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(previous), str(backup))
+    return True
+
+
+def _restore_previous(course: Course, assignment_id: str, learner: str, stamp: str) -> None:
+    """Put an earlier submission back when the new one could not be filed."""
+    backup = course.root / "grading" / "replaced" / stamp / learner / assignment_id
+    target = course.submitted_dir / learner / assignment_id
+    shutil.rmtree(target, ignore_errors=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(backup), str(target))
+
+
+def collect_folder(course: Course, assignment_id: str, folder: Path | str) -> CollectResult:
+    """File every learner's submission from a folder of received files into grading/submitted/."""
+    from nbgrader.apps.zipcollectapp import ZipCollectApp
+    from nbgrader.coursedir import CourseDirectory
+
+    course.require_released(assignment_id)
+    folder = Path(folder).expanduser()
+    if not folder.is_dir():
+        raise TrainerError(f"{folder} is not a folder: give the folder where you saved the received files.")
+    plan = plan_collection(folder.resolve(), assignment_id)
+    if not plan.chosen:
+        listed = f" It holds: {', '.join(plan.ignored[:5])}." if plan.ignored else " It is empty."
+        raise TrainerError(f"No submission found in {folder}.{listed}")
+
+    # nbgrader's zip collect works on grading/downloaded/<assignment>/archive: one entry per learner.
+    downloaded = course.root / course.config.ZipCollectApp.get("downloaded_directory", "downloaded")
+    archive = downloaded / assignment_id / "archive"
+    shutil.rmtree(downloaded / assignment_id, ignore_errors=True)
+    archive.mkdir(parents=True)
+    notebook_name = course.notebook_name(assignment_id)
+    for learner, path in plan.chosen.items():
+        if path.suffix.lower() == ".zip":
+            shutil.copy2(path, archive / f"{learner}.zip")
+        else:
+            (archive / learner).mkdir()
+            shutil.copy2(path, archive / learner / notebook_name)
+
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    result = CollectResult(ignored=plan.ignored)
+    for learner in plan.chosen:
+        if _keep_previous(course, assignment_id, learner, stamp):
+            result.replaced.append(learner)
+
+    LearnerFileCollector.notebook_name = notebook_name
+    LearnerFileCollector.extracted_root = str(downloaded / assignment_id / "extracted")
+    try:
+        with captured_output() as (_, messages):
+            app = ZipCollectApp(config=course.config)
+            app.log.setLevel(logging.ERROR)
+            app.coursedir = CourseDirectory(config=course.config, assignment_id=assignment_id)
+            app.force = True
+            app.extractor_plugin_inst = app.extractor_plugin(parent=app)
+            app.collector_plugin_inst = LearnerFileCollector(parent=app)
+            app.extract_archive_files()
+            app.process_extracted_files()
+    except SystemExit:
+        raise TrainerError(f"nbgrader's zip collect stopped:\n{messages.getvalue()}") from None
+
+    for learner, path in plan.chosen.items():
+        filed = course.submitted_dir / learner / assignment_id / notebook_name
+        source = str(path.relative_to(folder.resolve()))
+        notes = []
+        if learner in plan.set_aside:
+            notes.append(f"newest file used; also sent: {', '.join(plan.set_aside[learner])}")
+        if learner in result.replaced:
+            notes.append("replaced an earlier submission (kept in grading/replaced/)")
+        if not filed.is_file():
+            notes.append("no notebook inside the zip" if path.suffix.lower() == ".zip" else "could not be filed")
+            if learner in result.replaced:
+                _restore_previous(course, assignment_id, learner, stamp)
+                notes.append("their earlier submission was put back")
+        result.collected[learner] = source
+        result.notes[learner] = notes
+    return result
+
+
+def collect_exchange(course: Course, assignment_id: str) -> list[str]:
+    """Collect submissions from the nbgrader exchange (JupyterHub set-ups); returns who is now submitted."""
+    course.require_released(assignment_id)
+    api = course.api()
+    if api.exchange_missing:
+        raise TrainerError(
+            "The nbgrader exchange folder does not exist here (set Exchange.root in nbgrader_config.py), "
+            "or collect the files you received with `mesocourse collect ASSIGNMENT FOLDER`."
+        )
+    with captured_output():
+        outcome = api.collect(assignment_id, update=True)
+    if not outcome["success"]:
+        raise TrainerError(f"nbgrader could not collect {assignment_id!r} from the exchange:\n{outcome.get('log', '')}")
+    return course.submitted_learners(assignment_id)

@@ -1,0 +1,202 @@
+"""The leak guard: nothing a learner receives may hold a solution, a hidden test, a marking guide or a key.
+
+Signatures come from the source assignments themselves (solution lines, hidden-test lines, key digests,
+explanations, marking guides, model answers) plus nbgrader's delimiters and the answer-key secret. Released
+notebooks, feedback files and the learner bundle are scanned as the learner would read them: notebook cell
+text and outputs, HTML as text (tags removed), any other text file as is.
+"""
+
+import html
+import json
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from mesocourse.grading.authoring import DELIMITERS, read_assignment
+from mesocourse.grading.course import Course
+
+RELEASE, FEEDBACK, BUNDLE = "release", "feedback", "bundle"
+ALL = (RELEASE, FEEDBACK, BUNDLE)
+BEFORE_GRADING = (RELEASE, BUNDLE)
+TEXT_SUFFIXES = {".py", ".md", ".txt", ".yaml", ".yml", ".json", ".toml", ".cfg", ".ini", ".html", ".csv", ".ipynb"}
+# Names only hidden tests use; learner material never mentions them.
+HIDDEN_TEST_WORDS = ("check_key", "mesocourse.grading.keys")
+MIN_LINE = 25
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A piece of text that must not appear in some kinds of learner material."""
+
+    kind: str
+    text: str
+    targets: tuple[str, ...]
+    assignment: str = ""
+    # Scoped signatures count only in that assignment's own files: `answer_q1 = "A"` is a key in one assignment
+    # and a harmless typing example in another.
+    scoped: bool = False
+
+
+@dataclass(frozen=True)
+class Leak:
+    """A signature found in a file (with the zip member, when inside the bundle)."""
+
+    where: str
+    kind: str
+    excerpt: str
+
+    def __str__(self):
+        return f"{self.where}: {self.kind} ({self.excerpt})"
+
+
+def normalise(text: str) -> str:
+    """Collapse whitespace so line breaks and HTML layout do not hide a match."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _lines(text: str, minimum: int = MIN_LINE) -> list[str]:
+    return [normalise(line) for line in text.splitlines() if len(normalise(line)) >= minimum]
+
+
+def signatures(course: Course) -> list[Signature]:
+    """Everything that marks a leak, built from every source assignment of the course."""
+    found = [Signature("nbgrader delimiter", delimiter, ALL) for delimiter in DELIMITERS]
+    found += [Signature("hidden-test code", word, ALL) for word in HIDDEN_TEST_WORDS]
+    secret = course.secret().decode()
+    found.append(Signature("answer-key secret", secret, ALL))
+    for assignment_id in course.assignments():
+        source = read_assignment(course.source_notebook(assignment_id))
+        for question in source.autograded:
+            if question.digest:
+                found.append(Signature("key digest", question.digest, ALL, assignment_id))
+            # Learners' own answers may equal a solution line, so solution lines are checked before grading only.
+            found += [
+                Signature("solution", line, BEFORE_GRADING, assignment_id, scoped=True)
+                for line in question.solution_lines
+            ]
+            # Whole statements only: a bare quoted grade id or variable name also appears in learner material.
+            statements = [line for line in _lines(question.hidden_source) if " " in line]
+            found += [Signature("hidden-test code", line, ALL, assignment_id) for line in statements]
+            if question.explanation:
+                found.append(
+                    Signature(
+                        "explanation (hidden test)", normalise(question.explanation), BEFORE_GRADING, assignment_id
+                    )
+                )
+        for question in source.written:
+            found += [Signature("marking guide", line, ALL, assignment_id) for line in _lines(question.rubric)]
+            found += [Signature("model answer", line, ALL, assignment_id) for line in _lines(question.model_answer)]
+    return [signature for signature in found if signature.text]
+
+
+def notebook_text(raw: str) -> str:
+    """What a learner can read in a notebook: cell sources and text outputs (metadata left out)."""
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError:
+        return raw
+    parts = []
+    for cell in data.get("cells", []):
+        source = cell.get("source", "")
+        parts.append("".join(source) if isinstance(source, list) else source)
+        for output in cell.get("outputs", []):
+            for value in [output.get("text", ""), *output.get("data", {}).values(), *output.get("traceback", [])]:
+                if isinstance(value, list):
+                    value = "".join(value)
+                if isinstance(value, str):
+                    parts.append(value)
+        parts.append(json.dumps(cell.get("attachments", {})))
+    return "\n".join(parts)
+
+
+def html_text(raw: str) -> str:
+    """An HTML page as text: scripts and styles dropped, tags removed, entities decoded."""
+    raw = re.sub(r"<(script|style)\b.*?</\1>", " ", raw, flags=re.S | re.I)
+    return html.unescape(re.sub(r"<[^>]+>", "", raw))
+
+
+def readable_text(name: str, raw: str) -> str:
+    """The text of a file as its reader sees it."""
+    if name.endswith(".ipynb"):
+        return notebook_text(raw)
+    if name.endswith((".html", ".htm")):
+        return html_text(raw)
+    return raw
+
+
+def scan_text(where: str, text: str, found: list[Signature], target: str, assignment: str = "") -> list[Leak]:
+    """Every signature meant for this target (and, if scoped, this assignment) that occurs in the text."""
+    flat = normalise(text)
+    leaks = []
+    for signature in found:
+        if signature.scoped and signature.assignment != assignment:
+            continue
+        if target in signature.targets and signature.text in flat:
+            shown = signature.text if signature.kind != "answer-key secret" else signature.text[:6] + "…"
+            leaks.append(Leak(where, signature.kind, shown[:80]))
+    return leaks
+
+
+def assignment_of(course: Course, path: Path) -> str:
+    """The assignment a release or feedback file belongs to ("" for anything else)."""
+    for folder, depth in ((course.release_dir, 0), (course.feedback_dir, 1)):
+        if path.is_relative_to(folder) and len(path.relative_to(folder).parts) > depth + 1:
+            return path.relative_to(folder).parts[depth]
+    return ""
+
+
+def scan_files(course: Course, paths, target: str, found: list[Signature] | None = None, assignment=None) -> list[Leak]:
+    """Scan files on disk (notebooks, HTML, text) for this target's signatures.
+
+    The assignment of each file is read from where it sits (release/<id>/, feedback/<learner>/<id>/) unless given.
+    """
+    found = found if found is not None else signatures(course)
+    leaks = []
+    for path in paths:
+        path = Path(path)
+        if path.suffix not in TEXT_SUFFIXES:
+            continue
+        raw = path.read_text(encoding="utf-8", errors="replace")
+        where = str(path.relative_to(course.root)) if path.is_relative_to(course.root) else str(path)
+        owner = assignment if assignment is not None else assignment_of(course, path)
+        leaks += scan_text(where, readable_text(path.name, raw), found, target, owner)
+    return leaks
+
+
+def _files_under(folder: Path) -> list[Path]:
+    return sorted(path for path in folder.rglob("*") if path.is_file()) if folder.is_dir() else []
+
+
+def scan_releases(course: Course, assignment_ids=None) -> list[Leak]:
+    """Scan the released versions of the given (default: all) assignments."""
+    ids = assignment_ids or course.assignments()
+    paths = [path for assignment_id in ids for path in _files_under(course.release_dir / assignment_id)]
+    return scan_files(course, paths, RELEASE)
+
+
+def scan_feedback(course: Course, assignment_ids=None) -> list[Leak]:
+    """Scan every learner's feedback files for the given (default: all) assignments."""
+    ids = set(assignment_ids or course.assignments())
+    paths = [
+        path
+        for path in _files_under(course.feedback_dir)
+        if len(path.relative_to(course.feedback_dir).parts) > 1
+        and path.relative_to(course.feedback_dir).parts[1] in ids
+    ]
+    return scan_files(course, paths, FEEDBACK)
+
+
+def scan_bundle(course: Course, bundle: Path) -> list[Leak]:
+    """Scan every text member of the learner bundle (zip)."""
+    found = signatures(course)
+    leaks = []
+    with zipfile.ZipFile(bundle) as archive:
+        for member in archive.namelist():
+            if Path(member).suffix not in TEXT_SUFFIXES:
+                continue
+            raw = archive.read(member).decode("utf-8", errors="replace")
+            parts = Path(member).parts
+            owner = parts[1] if len(parts) > 2 and parts[0] == "assignments" else ""
+            leaks += scan_text(f"{bundle.name}:{member}", readable_text(member, raw), found, BUNDLE, owner)
+    return leaks

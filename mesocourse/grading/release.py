@@ -1,0 +1,128 @@
+"""Release an assignment: check the source, make the learner version, prove it holds no key.
+
+Order matters: the source must follow the question layout and its keys must match its solutions (authoring
+check), every hidden test must pass on the solutions (nbgrader's Validator, run on a copy), then nbgrader's
+generate_assignment writes grading/release/<id>/ and the gradebook entry, and the leak guard scans the result.
+"""
+
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mesocourse.grading.authoring import check_assignment, read_assignment
+from mesocourse.grading.course import Course, TrainerError, captured_output, kernel_output_to
+from mesocourse.grading.leaks import scan_releases
+
+
+@dataclass
+class ValidationReport:
+    """What nbgrader's Validator said about a notebook: failed or changed cells (empty lists mean it passed)."""
+
+    notebook: Path
+    failed: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    type_changed: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        """True when every test cell passed and nothing was changed."""
+        return not (self.failed or self.changed or self.type_changed)
+
+
+def validate_notebook(course: Course, notebook: Path, timeout: int | None = None) -> ValidationReport:
+    """Run nbgrader's Validator on a notebook (in a scratch copy of its folder) and report failures.
+
+    The `nbgrader validate` command exits 0 even when tests fail, so the Validator's result is read instead.
+    """
+    from nbgrader.validator import Validator
+    from traitlets.config import Config
+
+    config = Config(course.config)
+    if timeout:
+        config.Execute.timeout = timeout
+    report = ValidationReport(notebook)
+    workspace = course.root / "grading"
+    workspace.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="mesocourse-validate-", dir=workspace) as scratch:
+        # A copy inside the course folder: the kernel finds the course (and its key secret) from where it runs,
+        # and the source folder stays free of checkpoints or outputs.
+        copy = Path(scratch) / notebook.parent.name / notebook.name
+        shutil.copytree(notebook.parent, copy.parent, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        with captured_output(), kernel_output_to(course.reports_dir / "validate.log"):
+            results = Validator(config=config).validate(str(copy))
+    report.failed = [item.get("raw_error", "").strip() or item["source"][:80] for item in results.get("failed", [])]
+    report.changed = [item["source"][:80] for item in results.get("changed", [])]
+    report.type_changed = [item["source"][:80] for item in results.get("type_changed", [])]
+    return report
+
+
+def check_source(course: Course, assignment_id: str, run_tests: bool = True) -> list[str]:
+    """All problems with an assignment's source: layout and keys, then the Validator on its solutions."""
+    course.require_assignment(assignment_id)
+    secret = course.secret()
+    path = course.source_notebook(assignment_id)
+    problems = check_assignment(read_assignment(path), secret)
+    if run_tests and not problems:
+        report = validate_notebook(course, path)
+        problems += [f"{assignment_id}: a test fails on the solutions: {failure}" for failure in report.failed]
+        problems += [f"{assignment_id}: a read-only cell changed: {cell}" for cell in report.changed]
+        problems += [f"{assignment_id}: a cell changed type: {cell}" for cell in report.type_changed]
+    return problems
+
+
+@dataclass
+class ReleaseResult:
+    """Where the learner version went, and whether it also went to the nbgrader exchange."""
+
+    assignment_id: str
+    notebook: Path
+    questions: int
+    written: int
+    points: float
+    exchange: bool = False
+
+
+def release(course: Course, assignment_id: str, exchange: bool = False, run_tests: bool = True) -> ReleaseResult:
+    """Check, generate and leak-scan the learner version; optionally put it in the nbgrader exchange.
+
+    run_tests=False skips running the notebook (for callers that just ran the Validator themselves).
+    """
+    problems = check_source(course, assignment_id, run_tests=run_tests)
+    if problems:
+        raise TrainerError(
+            f"{assignment_id!r} was not released, its source needs fixing first:\n  - " + "\n  - ".join(problems)
+        )
+    api = course.api()
+    with captured_output():
+        outcome = api.generate_assignment(assignment_id, force=True, create=True)
+    if not outcome["success"]:
+        raise TrainerError(
+            f"nbgrader could not make the learner version of {assignment_id!r}:\n{outcome.get('log', '')}"
+        )
+    leaks = scan_releases(course, [assignment_id])
+    if leaks:
+        shutil.rmtree(course.release_dir / assignment_id, ignore_errors=True)
+        raise TrainerError(
+            f"The learner version of {assignment_id!r} held grading material, so it was deleted:\n  - "
+            + "\n  - ".join(map(str, leaks))
+        )
+    if exchange:
+        if api.exchange_missing:
+            raise TrainerError(
+                "The learner version is in grading/release, but the nbgrader exchange folder is missing "
+                "(set Exchange.root in nbgrader_config.py, or hand out the file or the learner bundle instead)."
+            )
+        with captured_output():
+            sent = api.release_assignment(assignment_id)
+        if not sent["success"]:
+            raise TrainerError(f"nbgrader could not put {assignment_id!r} in the exchange:\n{sent.get('log', '')}")
+    source = read_assignment(course.source_notebook(assignment_id))
+    return ReleaseResult(
+        assignment_id,
+        course.released_notebook(assignment_id),
+        len(source.autograded),
+        len(source.written),
+        source.max_score,
+        exchange,
+    )

@@ -1,0 +1,122 @@
+"""A look at one learner's submission before grading: is the notebook there and readable, what did they change?
+
+Nothing here writes to the submission: the trainer must be able to trust that grading never alters what a
+learner sent.
+"""
+
+import ast
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from mesocourse.grading.course import Course
+
+# A readable notebook this large is almost certainly full of output; it is still graded, and reported.
+LARGE_NOTEBOOK_BYTES = 5_000_000
+
+
+@dataclass
+class Inspection:
+    """What the trainer should know about one submission; `problem` set means it cannot be graded."""
+
+    learner: str
+    notebook: Path | None = None
+    problem: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def _grade_id(cell) -> str | None:
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+def read_problem(path: Path) -> str:
+    """Why a notebook file cannot be read, in plain words, or "" when it reads fine."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return f"the file cannot be opened ({error.strerror})"
+    if not raw.strip():
+        return "the notebook file is empty (0 bytes of content): ask the learner to save and send it again"
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "the file is not a notebook (not text): perhaps another document was attached by mistake"
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        return f"the notebook file is damaged (not valid JSON, line {error.lineno}): ask for a fresh copy"
+    if not isinstance(data, dict) or "cells" not in data:
+        return "the file is JSON but not a notebook (no cells)"
+    try:
+        nbformat.reads(text, as_version=4)
+    except Exception as error:  # nbformat raises several unrelated types for malformed notebooks
+        return f"the notebook cannot be read ({type(error).__name__}): ask for a fresh copy"
+    return ""
+
+
+def _answer_cell_notes(cell, grade_id: str) -> list[str]:
+    """An answer cell should hold one `answer_qN = value`; anything else is worth a look by the trainer."""
+    try:
+        tree = ast.parse(cell.source)
+    except SyntaxError:
+        return [f"{grade_id}: the answer is not valid Python (it will score 0)"]
+    extra = [node for node in tree.body if not isinstance(node, ast.Assign)]
+    if extra:
+        return [f"{grade_id}: the answer cell holds extra code besides the answer"]
+    return []
+
+
+def changes_from_release(submitted, released) -> list[str]:
+    """Read-only cells the learner edited or deleted, and grading settings they changed (all are undone)."""
+    notes = []
+    submitted_cells = {_grade_id(cell): cell for cell in submitted.cells if _grade_id(cell)}
+    for cell in released.cells:
+        grade_id = _grade_id(cell)
+        meta = cell.metadata.get("nbgrader", {})
+        if not grade_id or not (meta.get("grade") or meta.get("locked") or meta.get("solution")):
+            continue
+        theirs = submitted_cells.get(grade_id)
+        if theirs is None:
+            notes.append(f"{grade_id}: cell deleted (put back for grading)")
+            continue
+        their_meta = theirs.metadata.get("nbgrader", {})
+        changed = [
+            key for key in ("grade", "solution", "locked", "points", "task") if their_meta.get(key) != meta.get(key)
+        ]
+        if changed:
+            notes.append(f"{grade_id}: grading settings changed ({', '.join(changed)}; reset for grading)")
+        if meta.get("locked") and theirs.source.strip() != cell.source.strip():
+            notes.append(f"{grade_id}: read-only cell edited (graded with the original)")
+        if meta.get("solution") and not meta.get("grade") and theirs.cell_type == "code":
+            notes += _answer_cell_notes(theirs, grade_id)
+    return notes
+
+
+def inspect_submission(course: Course, assignment_id: str, learner: str) -> Inspection:
+    """Check one learner's submission folder for this assignment, without changing it."""
+    folder = course.submitted_dir / learner / assignment_id
+    expected = course.notebook_name(assignment_id)
+    inspection = Inspection(learner)
+    files = sorted(path.name for path in folder.iterdir() if path.is_file()) if folder.is_dir() else []
+    others = [name for name in files if name not in (expected, "timestamp.txt")]
+    if expected not in files:
+        found = f" (found: {', '.join(others)})" if others else " (the folder is empty)"
+        inspection.problem = f"no {expected} in the submission{found}"
+        return inspection
+    inspection.notebook = folder / expected
+    if others:
+        inspection.notes.append(f"extra files ignored by grading: {', '.join(others)}")
+    problem = read_problem(inspection.notebook)
+    if problem:
+        inspection.problem = problem
+        return inspection
+    if inspection.notebook.stat().st_size > LARGE_NOTEBOOK_BYTES:
+        inspection.notes.append("very large notebook (long outputs): they are cut down in the graded copy")
+    released_path = course.released_notebook(assignment_id)
+    if released_path.is_file():
+        submitted = nbformat.read(inspection.notebook, as_version=4)
+        released = nbformat.read(released_path, as_version=4)
+        inspection.notes += changes_from_release(submitted, released)
+    return inspection

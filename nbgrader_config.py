@@ -1,0 +1,71 @@
+# nbgrader settings for the course. Run nbgrader, formgrader and the `mesocourse` trainer commands from the
+# repository root: sources live in assignments/, everything nbgrader makes goes under grading/ (git-ignored).
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor, ClearMetadataPreprocessor
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    ClearOutput,
+    DeduplicateIds,
+    Execute,
+    GetGrades,
+    IgnorePattern,
+    LimitOutput,
+    OverwriteCells,
+    OverwriteKernelspec,
+    SaveAutoGrades,
+)
+
+from mesocourse.grading.preprocessors import HideGradingCode, RestoreGradingMetadata, TruncateLongOutput
+
+c = get_config()  # noqa: F821 (provided by nbgrader when it reads this file)
+
+c.CourseDirectory.root = "."
+c.CourseDirectory.course_id = "mesotherapy-staff"
+c.CourseDirectory.source_directory = "assignments"
+c.CourseDirectory.release_directory = "grading/release"
+c.CourseDirectory.submitted_directory = "grading/submitted"
+c.CourseDirectory.autograded_directory = "grading/autograded"
+c.CourseDirectory.feedback_directory = "grading/feedback"
+c.CourseDirectory.solution_directory = "grading/solution"
+c.CourseDirectory.db_url = "sqlite:///grading/gradebook.db"
+# Never copy checkpoints, caches or the answer-key secret along with an assignment.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "answer-key-secret.txt"]
+
+# Clinic notebooks are small: a cell that runs for a minute is a loop that never ends, so stop it and go on.
+c.ExecutePreprocessor.timeout = 60
+c.Execute.timeout = 60
+c.Execute.interrupt_on_timeout = True
+
+# Released answer cells keep only the placeholder line (answer_q3 = ""): the solution region becomes nothing.
+c.ClearSolutions.code_stub = {"python": ""}
+c.ClearSolutions.text_stub = "*Write your answer here, in your own words (replace this line).*"
+# Marking guides sit in the read-only case cells (not task cells), so formgrader shows them next to the answer.
+c.ClearMarkScheme.enforce_metadata = False
+
+# Tampering is graded as the original: deleted test cells come back, flipped flags are reset.
+c.OverwriteCells.add_missing_cells = True
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput,
+    DeduplicateIds,
+    OverwriteKernelspec,
+    RestoreGradingMetadata,
+    OverwriteCells,
+    CheckCellMetadata,
+]
+c.Autograde.autograde_preprocessors = [
+    Execute,
+    IgnorePattern,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    TruncateLongOutput,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+]
+
+# Feedback never shows hidden tests or marking guides (nbgrader shows hidden tests by design).
+c.GenerateFeedback.preprocessors = [GetGrades, HideGradingCode, CSSHTMLHeaderPreprocessor]
+
+# Submissions received by e-mail or upload: `mesocourse collect ASSIGNMENT FOLDER` copies them here first.
+c.ZipCollectApp.downloaded_directory = "grading/downloaded"
+c.ZipCollectApp.collector_plugin = "mesocourse.grading.collect.LearnerFileCollector"

@@ -1,0 +1,583 @@
+"""The whole grading pipeline on a temporary copy of the course: real nbgrader, real kernels, real files.
+
+One module-wide copy of the course is released once; a small "mini" assignment (three autograded questions and
+one written case) carries the cohort of good, mixed, tampered and broken submissions, while every real source
+assignment is validated, released, and graded for its own solutions and for an untouched release.
+"""
+
+import hashlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.error
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from mesocourse.grading import authoring
+from mesocourse.grading.autograde import GRADED, KERNEL_DIED, NOT_SUBMITTED, UNREADABLE, autograde
+from mesocourse.grading.bundle import DISABLED_LAB_PLUGINS, DISABLED_SERVER_EXTENSIONS, build_bundle
+from mesocourse.grading.collect import collect_exchange, collect_folder
+from mesocourse.grading.course import Course, TrainerError
+from mesocourse.grading.export import export_csv, status_overview
+from mesocourse.grading.feedback import generate_feedback
+from mesocourse.grading.item_analysis import analyse, write_report
+from mesocourse.grading.leaks import FEEDBACK, RELEASE, scan_bundle, scan_feedback, scan_files, scan_releases
+from mesocourse.grading.release import release, validate_notebook
+from mesocourse.paths import ROOT
+
+pytestmark = pytest.mark.pipeline
+
+REAL = ("foundations", "procedure", "depths", "contraindications", "aftercare", "final-exam")
+TIMEOUT = 5  # seconds per cell in this test course, so the endless loop costs little
+MINI_MAX = 4.0  # autograded points of the mini assignment (1 + 2 + 1)
+
+# The mini cohort: each learner's answers (None = left as released) and the points each question must score.
+# q1: one letter, key B (1 point); q2: select all, key A and C (2 points); q3: number 3.5 within 0.1 (1 point).
+COHORT = {
+    "good": ({1: '"b"', 2: '["C", "a"]', 3: "3.46"}, (1, 2, 1)),
+    "blank": ({}, (0, 0, 0)),
+    "mix": ({1: '"B"', 2: '["A"]', 3: "3.6"}, (1, 0, 1)),
+    "tamper-to-pass": ({1: '"C"', 2: '["B"]', 3: "9.9"}, (0, 0, 0)),
+    "tamper-settings": ({1: '"B"', 2: '["A", "C"]', 3: "3.5"}, (1, 2, 1)),
+    "extra-file": ({1: '"B"', 2: '["A", "C"]', 3: "3.5"}, (1, 2, 1)),
+    "endless-loop": ({1: '"B"\nwhile True:\n    pass', 2: '["A", "C"]', 3: "3.5"}, (1, 2, 1)),
+    "huge-output": ({1: '"B"\nprint("x" * 5_000_000)\nfor line in range(100_000):\n    print(line)'}, (1, 0, 0)),
+    "kernel-killer": ({1: '"B"\nimport os\nos._exit(1)', 2: '["A", "C"]'}, None),
+}
+BROKEN = {"invalid-json": UNREADABLE, "empty-file": UNREADABLE, "no-notebook": NOT_SUBMITTED}
+
+
+def _copy_course(target: Path) -> Path:
+    ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "*.pyc")
+    for folder in ("assignments", "notebooks", "assets", "mesocourse"):
+        shutil.copytree(ROOT / folder, target / folder, ignore=ignore)
+    for name in ("nbgrader_config.py", "pyproject.toml"):
+        shutil.copy(ROOT / name, target / name)
+    with open(target / "nbgrader_config.py", "a", encoding="utf-8") as config:
+        config.write(f"\nc.Exchange.root = {str(target / 'no-exchange')!r}\n")
+    return target
+
+
+def _mini_source(course: Course) -> nbformat.NotebookNode:
+    secret = course.secret()
+    cells = authoring.autograded_cells(
+        1,
+        "letter",
+        "Pick one [ref-20]",
+        "letter",
+        "B",
+        "B is right [ref-20].",
+        options=dict(zip("ABCD", "abcd", strict=True)),
+        secret=secret,
+    )
+    cells += authoring.autograded_cells(
+        2,
+        "select-all",
+        "Pick all [ref-9]",
+        "letters",
+        ["A", "C"],
+        "A and C [ref-9].",
+        options=dict(zip("ABCD", "abcd", strict=True)),
+        points=2,
+        secret=secret,
+    )
+    cells += authoring.autograded_cells(
+        3,
+        "depth",
+        "Depth of 5 mm at 45 degrees? [ref-16a]",
+        "number",
+        3.5,
+        "5 x 0.71 [ref-16a].",
+        tolerance=0.1,
+        secret=secret,
+    )
+    cells += authoring.written_cells(
+        1, "call", "What now? [ref-29]", "- 1 point: calls the doctor [ref-29]", "Call.", 4
+    )
+    return authoring.new_assignment_notebook("Mini", "A small test assignment.", 5, cells)
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """A temporary copy of the course with every real assignment validated and released, plus "mini"."""
+    course = Course(_copy_course(tmp_path_factory.mktemp("course")))
+    (course.source_dir / "mini").mkdir()
+    nbformat.write(_mini_source(course), course.source_dir / "mini" / "mini.ipynb")
+    course.validation = {name: validate_notebook(course, course.source_notebook(name)) for name in (*REAL, "mini")}
+    for name in (*REAL, "mini"):
+        release(course, name, run_tests=False)
+    return course
+
+
+def _cell(notebook, grade_id):
+    return next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def _answered(course, answers, written=None):
+    notebook = nbformat.read(course.released_notebook("mini"), as_version=4)
+    grade_ids = {1: "q01-letter", 2: "q02-select-all", 3: "q03-depth"}
+    for number, typed in answers.items():
+        cell = _cell(notebook, f"{grade_ids[number]}-answer")
+        cell.source = cell.source.replace(cell.source.splitlines()[1], f"answer_q{number} = {typed}")
+    if written:
+        _cell(notebook, "case1-call").source = written
+    return notebook
+
+
+def _submit(course, learner, notebook=None, raw=None, name="mini.ipynb", assignment="mini"):
+    folder = course.submitted_dir / learner / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    if notebook is not None:
+        nbformat.write(notebook, folder / name)
+    if raw is not None:
+        (folder / name).write_bytes(raw)
+
+
+def _fingerprints(folder: Path) -> dict:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def cohort(course):
+    """Submit the mini cohort (as an exchange or a trainer would leave it) and autograde everyone in one run."""
+    for learner, (answers, _) in COHORT.items():
+        _submit(course, learner, _answered(course, answers, written="I would call the doctor."))
+    tampered = nbformat.read(course.submitted_dir / "tamper-to-pass" / "mini" / "mini.ipynb", as_version=4)
+    _cell(tampered, "q01-letter").source = "pass"
+    _cell(tampered, "q02-select-all").source = ""
+    tampered.cells.remove(_cell(tampered, "q03-depth"))
+    _submit(course, "tamper-to-pass", tampered)
+    settings = nbformat.read(course.submitted_dir / "tamper-settings" / "mini" / "mini.ipynb", as_version=4)
+    _cell(settings, "q01-letter").metadata.nbgrader["points"] = 100
+    _cell(settings, "q02-select-all").metadata.nbgrader.update(solution=True, grade=False)
+    _cell(settings, "q03-depth").metadata.nbgrader["grade_id"] = "q03-renamed"
+    _submit(course, "tamper-settings", settings)
+    _submit(course, "extra-file", raw=b"my notes", name="notes.txt")
+    _submit(course, "extra-file", _answered(course, {1: '"A"'}), name="mini copy.ipynb")
+    _submit(course, "invalid-json", raw=b'{"cells": [ this is not json')
+    _submit(course, "empty-file", raw=b"")
+    _submit(course, "no-notebook", raw=b"sorry, sent the wrong file", name="notes.txt")
+    before = _fingerprints(course.submitted_dir)
+    started = time.monotonic()
+    results = {result.learner: result for result in autograde(course, "mini", timeout=TIMEOUT, show_progress=False)}
+    return {"results": results, "before": before, "seconds": time.monotonic() - started}
+
+
+# Release ------------------------------------------------------------------------------------------------------
+
+
+def test_every_source_notebook_passes_the_validator(course):
+    """nbgrader's Validator runs each source with its solutions: no test cell fails, nothing is changed."""
+    failing = {name: (report.failed, report.changed) for name, report in course.validation.items() if not report.passed}
+    assert failing == {}
+
+
+def test_the_validator_result_is_read_not_its_exit_code(course, tmp_path):
+    """An untouched learner version fails validation (nothing answered): each failure is seen and explained."""
+    report = validate_notebook(course, course.released_notebook("mini"))
+    assert sum("Not answered yet" in failure for failure in report.failed) == 3
+    assert report.failed[-1] == "You did not provide a response."
+    assert len(report.failed) == 4
+
+
+def test_released_versions_hold_placeholders_not_solutions(course):
+    """Answer cells keep only `answer_qN = ""`; test cells keep only the visible format check."""
+    released = nbformat.read(course.released_notebook("mini"), as_version=4)
+    assert _cell(released, "q01-letter-answer").source.strip().endswith('answer_q1 = ""')
+    assert "check_key" not in _cell(released, "q01-letter").source
+    assert "Marking guide" not in _cell(released, "case1-call-question").source
+
+
+# Grading the real assignments ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real_results(course):
+    """Each real assignment graded for its own source notebook (the solutions) and for the untouched release."""
+    outcome = {}
+    for name in REAL:
+        _submit(
+            course, "solutions", raw=course.source_notebook(name).read_bytes(), name=f"{name}.ipynb", assignment=name
+        )
+        _submit(
+            course, "untouched", raw=course.released_notebook(name).read_bytes(), name=f"{name}.ipynb", assignment=name
+        )
+        graded = autograde(course, name, learners=["solutions", "untouched"], timeout=30, show_progress=False)
+        outcome[name] = {result.learner: result for result in graded}
+    return outcome
+
+
+def test_source_solutions_score_full_autograded_marks(real_results):
+    """Handing in the source notebook itself earns every autograded point of every assignment."""
+    scores = {
+        name: (r["solutions"].status, r["solutions"].autograded_score, r["solutions"].autograded_max)
+        for name, r in real_results.items()
+    }
+    assert all(status == GRADED and score == maximum > 0 for status, score, maximum in scores.values()), scores
+
+
+def test_untouched_releases_score_zero(real_results):
+    """Handing in the learner version unchanged earns nothing."""
+    scores = {name: (r["untouched"].status, r["untouched"].autograded_score) for name, r in real_results.items()}
+    assert scores == {name: (GRADED, 0.0) for name in REAL}
+
+
+# The mini cohort ----------------------------------------------------------------------------------------------
+
+
+def test_each_learner_scores_exactly_what_their_answers_earn(cohort):
+    """Right, wrong, mixed and tampered submissions score the sum of their right answers, out of 4."""
+    results = cohort["results"]
+    for learner, (_, expected) in COHORT.items():
+        if expected is None:
+            continue
+        result = results[learner]
+        assert (result.status, result.autograded_score, result.autograded_max) == (GRADED, sum(expected), MINI_MAX), (
+            learner
+        )
+
+
+def test_tampering_is_graded_as_the_original_and_reported(cohort):
+    """Edited, emptied, deleted and re-flagged test cells are undone before grading, and the notes say so."""
+    to_pass = "; ".join(cohort["results"]["tamper-to-pass"].notes)
+    assert "q01-letter: read-only cell edited" in to_pass and "q03-depth: cell deleted" in to_pass
+    settings = "; ".join(cohort["results"]["tamper-settings"].notes)
+    assert "q01-letter: grading settings changed (points" in settings
+    assert "q02-select-all: grading settings changed (grade, solution" in settings
+
+
+def test_bad_submissions_get_a_clear_status(cohort):
+    """Damaged, empty, missing and kernel-killing submissions each get their own status and a plain reason."""
+    results = cohort["results"]
+    assert {learner: results[learner].status for learner in BROKEN} == BROKEN
+    assert "not valid JSON" in results["invalid-json"].notes[0]
+    assert "empty" in results["empty-file"].notes[0]
+    assert "no mini.ipynb" in results["no-notebook"].notes[0] and "notes.txt" in results["no-notebook"].notes[0]
+    assert results["kernel-killer"].status == KERNEL_DIED
+    assert "stopped the grading kernel" in results["kernel-killer"].notes[0]
+
+
+def test_slow_huge_and_cluttered_submissions_are_graded_with_notes(course, cohort):
+    """The endless loop is stopped at the time limit, huge output is cut, extra files are listed."""
+    results = cohort["results"]
+    assert any(f"stopped after {TIMEOUT} s" in note for note in results["endless-loop"].notes)
+    assert any("output was cut" in note for note in results["huge-output"].notes)
+    graded_copy = course.autograded_dir / "huge-output" / "mini" / "mini.ipynb"
+    assert graded_copy.stat().st_size < 500_000
+    assert "extra files ignored by grading: mini copy.ipynb, notes.txt" in results["extra-file"].notes
+
+
+def test_everyone_was_graded_in_one_run_and_no_submission_changed(course, cohort):
+    """One broken submission never stops the others, and grading never alters what learners sent."""
+    assert len(cohort["results"]) == len(COHORT) + len(BROKEN)
+    assert _fingerprints(course.submitted_dir) == cohort["before"]
+    assert not (course.autograded_dir / "kernel-killer" / "mini").exists()
+
+
+def test_trainers_see_the_marking_guide_in_formgrader(course, cohort):
+    """Formgrader shows the graded copy: its case cell carries the marking guide the learner never saw."""
+    graded = nbformat.read(course.autograded_dir / "mix" / "mini" / "mini.ipynb", as_version=4)
+    assert "Marking guide (trainer only)" in _cell(graded, "case1-call-question").source
+    assert _cell(graded, "case1-call").source == "I would call the doctor."
+
+
+def test_grading_runs_in_a_few_seconds_per_learner(cohort):
+    """Twelve learners, one of them stuck for the time limit, take well under a minute on two workers."""
+    assert cohort["seconds"] < 90
+
+
+# Feedback -----------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def feedback(course, cohort):
+    """Feedback pages for the mini cohort, made the trainer's way."""
+    return generate_feedback(course, "mini")
+
+
+def test_feedback_is_made_for_every_graded_learner(feedback, cohort):
+    """Graded learners get a page; those who could not be graded are listed instead."""
+    graded = {learner for learner, result in cohort["results"].items() if result.ok}
+    assert set(feedback.files) == graded
+    assert set(feedback.skipped) == set(cohort["results"]) - graded
+
+
+def test_feedback_says_which_questions_were_wrong_and_why(feedback):
+    """The mixed learner sees question 2 marked not right, with its explanation, and no hidden test."""
+    page = feedback.files["mix"].read_text(encoding="utf-8")
+    assert '<a href="#q02-select-all">Question 2</a>: 0 of 2 points' in page
+    assert "✘ Not the expected answer." in page and "A and C [ref-9]." in page
+    assert "check_key" not in page and "HIDDEN TESTS" not in page
+
+
+def test_feedback_made_with_plain_nbgrader_hides_grading_code_too(course, feedback):
+    """Feedback made by nbgrader itself (as formgrader's button does) is stripped by the course's settings."""
+    api = course.api()
+    assert api.generate_feedback("mini", "good", force=True)["success"]
+    page = course.feedback_dir / "good" / "mini" / "mini.html"
+    assert scan_files(course, [page], FEEDBACK) == []
+    assert "Your results" in page.read_text(encoding="utf-8")
+
+
+def test_no_feedback_file_holds_grading_material(course, feedback):
+    """The leak guard finds no hidden test, digest, marking guide or delimiter in any feedback file."""
+    assert scan_feedback(course) == []
+
+
+# Leak guard ---------------------------------------------------------------------------------------------------
+
+
+def test_no_released_notebook_holds_grading_material(course):
+    """Every release (six real assignments and mini) is free of solutions, hidden tests and keys."""
+    assert scan_releases(course) == []
+
+
+def test_the_leak_guard_catches_planted_leaks(course, tmp_path):
+    """A solution line in a release, a digest in feedback and a hidden-test line in a zip are all caught."""
+    source = authoring.read_assignment(course.source_notebook("foundations"))
+    question = source.autograded[0]
+    planted = tmp_path / "release.ipynb"
+    notebook = nbformat.read(course.released_notebook("foundations"), as_version=4)
+    notebook.cells.append(nbformat.v4.new_markdown_cell(question.solution_lines[0]))
+    nbformat.write(notebook, planted)
+    assert [leak.kind for leak in scan_files(course, [planted], RELEASE, assignment="foundations")] == ["solution"]
+    page = tmp_path / "feedback.html"
+    page.write_text(f"<p>{question.digest}</p>", encoding="utf-8")
+    assert "key digest" in [leak.kind for leak in scan_files(course, [page], FEEDBACK)]
+    bundle = tmp_path / "bundle.zip"
+    with zipfile.ZipFile(bundle, "w") as archive:
+        archive.writestr("notes.md", "from mesocourse.grading.keys import check_key")
+    assert {leak.kind for leak in scan_bundle(course, bundle)} == {"hidden-test code"}
+
+
+def test_release_refuses_a_source_whose_key_would_leak(course):
+    """A digest pasted into a read-only cell would reach learners: the release is deleted and the trainer told."""
+    leaky = course.source_dir / "leaky"
+    leaky.mkdir()
+    notebook = _mini_source(course)
+    digest = authoring.read_assignment(course.source_notebook("mini")).autograded[0].digest
+    notebook.cells.insert(1, nbformat.v4.new_markdown_cell(f"Reminder for me: {digest}"))
+    nbformat.write(notebook, leaky / "leaky.ipynb")
+    with pytest.raises(TrainerError, match="key digest"):
+        release(course, "leaky", run_tests=False)
+    assert not (course.release_dir / "leaky").exists()
+    shutil.rmtree(leaky)
+
+
+# Collect, export, status, item analysis ---------------------------------------------------------------------
+
+
+def test_collect_files_folders_zips_and_named_notebooks(course, tmp_path):
+    """Received files are filed per learner through nbgrader's zip collect, byte for byte."""
+    answer = course.released_notebook("foundations").read_bytes()
+    inbox = tmp_path / "inbox"
+    (inbox / "Maria Dupont").mkdir(parents=True)
+    (inbox / "Maria Dupont" / "foundations.ipynb").write_bytes(answer)
+    with zipfile.ZipFile(inbox / "lucas.zip", "w") as archive:
+        archive.writestr("foundations/foundations.ipynb", answer)
+    (inbox / "sophie_foundations.ipynb").write_bytes(answer)
+    result = collect_folder(course, "foundations", inbox)
+    assert sorted(result.collected) == ["lucas", "maria-dupont", "sophie"]
+    for learner in result.collected:
+        assert (course.submitted_dir / learner / "foundations" / "foundations.ipynb").read_bytes() == answer
+    again = collect_folder(course, "foundations", inbox)
+    assert sorted(again.replaced) == ["lucas", "maria-dupont", "sophie"]
+    kept = list((course.root / "grading" / "replaced").glob("*/sophie/foundations/foundations.ipynb"))
+    assert len(kept) == 1 and kept[0].read_bytes() == answer
+
+
+def test_export_has_one_row_per_learner_and_assignment(course, cohort):
+    """grades.csv gives status and points; ungradable learners have a status and no invented score."""
+    path, rows = export_csv(course)
+    by_key = {(row.learner, row.assignment): row for row in rows}
+    assert by_key[("mix", "mini")].as_csv()["autograded_score"] == "2"
+    assert by_key[("mix", "mini")].as_csv()["max_score"] == "8"
+    assert by_key[("mix", "mini")].written_to_mark == 1
+    assert by_key[("kernel-killer", "mini")].as_csv()["autograded_score"] == ""
+    assert by_key[("kernel-killer", "mini")].status == KERNEL_DIED
+    assert by_key[("mix", "foundations")].status == "not submitted"
+    assert path.read_text(encoding="utf-8").startswith("learner,assignment,status,autograded_score")
+
+
+def test_trainer_marks_survive_regrading_and_reach_the_export(course, cohort):
+    """A written answer marked in formgrader keeps its mark when autograde runs again, and totals fill in."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course.db_url) as gradebook:
+        grade = gradebook.find_grade("case1-call", "mini", "mini", "good")
+        grade.manual_score, grade.needs_manual_grade = 3.0, False
+        gradebook.db.commit()
+    autograde(course, "mini", learners=["good"], timeout=TIMEOUT, show_progress=False)
+    _, rows = export_csv(course)
+    good = next(row for row in rows if (row.learner, row.assignment) == ("good", "mini")).as_csv()
+    assert (good["written_score"], good["total_score"], good["percent"], good["written_to_mark"]) == (
+        "3",
+        "7",
+        "87.5",
+        0,
+    )
+
+
+def test_status_shows_who_submitted_what(course, cohort):
+    """The overview counts submissions and marking left per assignment."""
+    overview = status_overview(course)
+    assert "mini: 12 submitted, 8 graded, 7 written answers to mark" in overview
+    assert "kernel died" in overview
+
+
+def test_item_analysis_matches_the_cohort(course, cohort):
+    """Facility per question equals the share of graded learners whose answer earned its points."""
+    stats, learners = analyse(course, "mini")
+    graded = [expected for expected in (spec[1] for spec in COHORT.values()) if expected is not None]
+    assert learners == len(graded)
+    maximum = (1, 2, 1)
+    for index, item in enumerate(stats):
+        assert item.facility == pytest.approx(sum(e[index] / maximum[index] for e in graded) / len(graded))
+    assert stats[0].answers["B"] == 6
+    files = write_report(course, "mini", stats, learners)
+    assert all(path.stat().st_size > 0 for path in files)
+
+
+# The learner bundle -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bundle(course, tmp_path_factory):
+    """The learner zip, built and extracted."""
+    result = build_bundle(course)
+    folder = tmp_path_factory.mktemp("bundle")
+    with zipfile.ZipFile(result.path) as archive:
+        archive.extractall(folder)
+    result.folder = folder
+    return result
+
+
+def test_the_bundle_holds_what_learners_need_and_no_trainer_tools(course, bundle):
+    """Notebooks, engine, assets and released assignments are in; sources, keys and grading tools are out."""
+    members = set(bundle.members)
+    assert {f"notebooks/{p.name}" for p in (course.root / "notebooks").glob("*.ipynb")} <= members
+    assert {"mesocourse/__init__.py", "mesocourse/grading/answer_format.py", "README.md", "pyproject.toml"} <= members
+    assert not {"mesocourse/cli.py", "mesocourse/grading/keys.py", "mesocourse/grading/autograde.py"} & members
+    assert not any("answer-key-secret" in name or name.startswith("grading/") for name in members)
+    for name in (*REAL, "mini"):
+        shipped = bundle.folder / "assignments" / name / f"{name}.ipynb"
+        assert shipped.read_bytes() == course.released_notebook(name).read_bytes()
+    assert scan_bundle(course, bundle.path) == []
+
+
+def test_the_bundle_installs_as_a_package_without_trainer_commands(bundle):
+    """Its pyproject lists the runtime dependencies and declares no `mesocourse` trainer script."""
+    project = tomllib.loads((bundle.folder / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "scripts" not in project["project"] and any("nbgrader" in d for d in project["project"]["dependencies"])
+
+
+def test_released_assignments_run_from_the_bundle_alone(bundle):
+    """The learner side imports the format check from the bundle; the key checker is simply not there."""
+    code = (
+        "import sys; sys.path.insert(0, '.')\n"
+        "import mesocourse.grading.answer_format as f\n"
+        "print(f.__file__)\n"
+        "f.check_format('B', 'letter')\n"
+        "try:\n    import mesocourse.grading.keys\nexcept ModuleNotFoundError:\n    print('no keys module')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=bundle.folder, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0].startswith(str(bundle.folder))
+    assert "✔ Answer saved" in done.stdout and "no keys module" in done.stdout
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode("utf-8", errors="replace")
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+    except (urllib.error.URLError, ConnectionError):
+        return 0, ""
+
+
+def test_trainer_extensions_are_off_in_the_learner_environment(bundle, tmp_path):
+    """Started with the bundle's Jupyter settings, the server has no formgrader and the page disables the
+    create-assignment, formgrader and course-list panels (and the news pop-up)."""
+    settings = json.loads((bundle.folder / "jupyter-config" / "jupyter_server_config.json").read_text())
+    assert all(settings["ServerApp"]["jpserver_extensions"][name] is False for name in DISABLED_SERVER_EXTENSIONS)
+    port, token = _free_port(), "pipeline-test"
+    environment = {
+        **os.environ,
+        "JUPYTER_CONFIG_PATH": str(bundle.folder / "jupyter-config"),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path),
+    }
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "jupyter"),
+            "lab",
+            "--no-browser",
+            "--allow-root",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={bundle.folder}",
+        ],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(120):
+            if _get(f"{base}/api/status?token={token}")[0] == 200:
+                break
+            time.sleep(0.5)
+        assert _get(f"{base}/formgrader?token={token}")[0] == 404
+        status, page = _get(f"{base}/lab?token={token}")
+        assert status == 200
+        disabled = page.split('"disabledExtensions":', 1)[1].split("]", 1)[0]
+        assert all(plugin in disabled for plugin in DISABLED_LAB_PLUGINS)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_the_nbgrader_exchange_round_trip(course, tmp_path):
+    """On a JupyterHub: release to the exchange, a learner submits with nbgrader, collect --exchange files it."""
+    from nbgrader.auth import Authenticator
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.exchange.default import ExchangeSubmit
+    from traitlets.config import Config
+
+    exchange = tmp_path / "exchange"
+    exchange.mkdir()
+    hub = Course(course.root, overrides=Config({"Exchange": {"root": str(exchange)}}))
+    release(hub, "procedure", exchange=True, run_tests=False)
+    outbound = exchange / hub.course_id / "outbound" / "procedure" / "procedure.ipynb"
+    assert outbound.read_bytes() == hub.released_notebook("procedure").read_bytes()
+
+    home = tmp_path / "learner-home"
+    shutil.copytree(exchange / hub.course_id / "outbound" / "procedure", home / "procedure")
+    config = Config({"Exchange": {"root": str(exchange), "assignment_dir": str(home)}})
+    coursedir = CourseDirectory(
+        config=config, course_id=hub.course_id, assignment_id="procedure", student_id="hub-learner"
+    )
+    submit = ExchangeSubmit(coursedir=coursedir, authenticator=Authenticator(config=config), config=config)
+    submit.start()
+
+    assert "hub-learner" in collect_exchange(hub, "procedure")
+    filed = hub.submitted_dir / "hub-learner" / "procedure" / "procedure.ipynb"
+    assert filed.read_bytes() == (home / "procedure" / "procedure.ipynb").read_bytes()

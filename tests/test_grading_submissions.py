@@ -1,0 +1,62 @@
+"""Looking at a submission before grading: unreadable files get a plain reason, tampering is listed."""
+
+import copy
+
+import nbformat
+
+from mesocourse.grading import authoring
+from mesocourse.grading.submissions import changes_from_release, read_problem
+
+
+def test_unreadable_files_get_a_plain_reason(tmp_path):
+    """Empty, damaged, non-text and non-notebook files are each explained; a real notebook passes."""
+    cases = {
+        "empty.ipynb": b"",
+        "damaged.ipynb": b'{"cells": [ oops',
+        "binary.ipynb": b"\xff\xfe\x00PDF",
+        "other.ipynb": b'{"name": "not a notebook"}',
+    }
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+    assert "empty" in read_problem(tmp_path / "empty.ipynb")
+    assert "not valid JSON" in read_problem(tmp_path / "damaged.ipynb")
+    assert "not a notebook" in read_problem(tmp_path / "binary.ipynb")
+    assert "no cells" in read_problem(tmp_path / "other.ipynb")
+    good = tmp_path / "good.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(), good)
+    assert read_problem(good) == ""
+
+
+def _released():
+    cells = authoring.autograded_cells(
+        1, "pick", "Pick [ref-20]", "letter", "A", "why", options={"A": "a", "B": "b"}, secret=b"s"
+    )
+    notebook = authoring.new_assignment_notebook("T", "t", 1, cells)
+    for cell in notebook.cells:
+        _, cell.source = authoring.region(cell.source, authoring.BEGIN_SOLUTION, authoring.END_SOLUTION)
+    return notebook
+
+
+def _cell(notebook, grade_id):
+    return next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def test_an_untouched_submission_has_no_changes():
+    """The release itself, answered or not, shows no tampering."""
+    released = _released()
+    assert changes_from_release(copy.deepcopy(released), released) == []
+
+
+def test_edited_deleted_and_reflagged_cells_are_listed():
+    """Each kind of tampering is named with the cell's grade id."""
+    released = _released()
+    submitted = copy.deepcopy(released)
+    _cell(submitted, "q01-pick").source = "pass"
+    _cell(submitted, "q01-pick").metadata.nbgrader["points"] = 100
+    submitted.cells.remove(_cell(submitted, "q01-pick-question"))
+    _cell(submitted, "q01-pick-answer").source = 'answer_q1 = "A"\nimport os'
+    notes = changes_from_release(submitted, released)
+    assert "q01-pick: read-only cell edited (graded with the original)" in notes
+    assert "q01-pick: grading settings changed (points; reset for grading)" in notes
+    assert "q01-pick-question: cell deleted (put back for grading)" in notes
+    assert "q01-pick-answer: the answer cell holds extra code besides the answer" in notes
