@@ -7,15 +7,18 @@ BIN := $(VENV)/bin
 export PATH := $(abspath $(BIN)):$(PATH)
 INSTALLED := $(VENV)/.installed
 PORT ?= 8888
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help setup course test lint format navigation clean-venv
+.PHONY: help setup course test browser bench lint format navigation clean-venv
 .PHONY: release collect autograde feedback grades status report bundle formgrader
 
 help:
 	@echo "make course      set up (first time only) and open the course in JupyterLab"
-	@echo "make test        set up (first time only) and run every test"
+	@echo "make test        set up (first time only) and run every test, browser tests included"
+	@echo "make bench       measure quiz and depth-explorer latency in the real browser"
 	@echo "make navigation  regenerate the previous / contents / next links in the notebooks"
 	@echo "make lint        check code style with ruff"
 	@echo ""
@@ -40,11 +43,32 @@ $(INSTALLED): pyproject.toml
 	touch $@
 
 course: $(INSTALLED)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) $(ALLOW_ROOT) \
+	JUPYTER_CONFIG_DIR="$(CURDIR)/jupyter-config/learner" $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) $(ALLOW_ROOT) \
 		--ServerApp.root_dir="$(CURDIR)" notebooks/00.00-Start-Here.ipynb
 
-test: $(INSTALLED)
+test: $(INSTALLED) browser
 	$(BIN)/python -m pytest
+
+# The browser tests and the benchmark drive Debian's chromium through Playwright (Playwright's own browser
+# download needs open internet). Installed with apt-get when missing; under CI a failure to install stops here.
+browser:
+	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
+	in_ci=$$([ -n "$$CI" ] && [ "$$CI" != false ] && [ "$$CI" != 0 ] && echo yes); \
+	if command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser tests (apt-get)"; \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium \
+			|| { [ -z "$$in_ci" ] && echo "Could not install chromium: the browser tests will say so and not run."; }; \
+	elif [ -n "$$in_ci" ]; then \
+		echo "No browser at $(CHROMIUM) and no apt-get to install one: the browser tests cannot run." >&2; exit 1; \
+	else \
+		echo "No browser at $(CHROMIUM) and no apt-get: the browser tests will say so and not run."; \
+		echo "Install Chromium and run: make test CHROMIUM=/path/to/chromium"; \
+	fi
+
+# Latency in the real browser (quiz feedback, depth explorer redraw) against a one-line reference widget.
+bench: $(INSTALLED) browser
+	$(BIN)/python bench/latency.py
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check mesocourse tests
@@ -97,5 +121,5 @@ bundle: $(INSTALLED)
 # Formgrader reads nbgrader_config.py from the folder JupyterLab starts in: the course root.
 formgrader: $(INSTALLED)
 	@echo "In JupyterLab, open the Nbgrader menu > Formgrader to mark the written answers."
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 \
+	JUPYTER_CONFIG_DIR="$(CURDIR)/jupyter-config/trainer" $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 \
 		--ServerApp.port=$(PORT) $(ALLOW_ROOT) --ServerApp.root_dir="$(CURDIR)"

@@ -93,9 +93,13 @@ def grade_numeric(question: Question, typed: str) -> Verdict:
     return Verdict(False, [question.wrong_feedback])
 
 
-def feedback_box(tone: str, lines: list[str], extra: str = "") -> str:
-    """Feedback HTML: a word and a symbol first (never colour alone), announced to screen readers."""
-    colour, background, headline = TONES[tone]
+def feedback_box(tone: str, lines: list[str], extra: str = "", headline: str | None = None) -> str:
+    """Feedback HTML: a word and a symbol first (never colour alone), announced to screen readers.
+
+    `headline` replaces the tone's own ("✔ Correct.") where that would read oddly, and must keep a symbol and words.
+    """
+    colour, background, default_headline = TONES[tone]
+    headline = html.escape(headline) if headline else default_headline
     body = "".join(f"<div>{html.escape(line)}</div>" for line in lines)
     return (
         f'<div role="status" aria-live="polite" style="color:{colour};background:{background};'
@@ -218,11 +222,17 @@ class QuestionView:
         extra = explanation_html(self.question) if show_why else ""
         if not verdict.correct and not show_why:
             extra = "<div>Read the feedback, then press <em>Try again</em>.</div>"
+        tone = "right" if verdict.correct else "wrong"
+        # Feedback first: the learner waits for it, not for the progress file (the write then lets it go out).
+        self.feedback.value = feedback_box(tone, verdict.lines, extra)
         saved_note = self._record()
-        self.feedback.value = feedback_box("right" if verdict.correct else "wrong", verdict.lines, extra + saved_note)
+        if saved_note:
+            self.feedback.value = feedback_box(tone, verdict.lines, extra + saved_note)
         self._inputs_disabled(True)
         self.check_button.layout.display = "none"
         self.retry_button.layout.display = None
+        # The pressed button disappears; keyboard users stay in this question instead of the top of the page.
+        self.retry_button.focus()
         if self.on_checked:
             self.on_checked(self)
 
@@ -250,6 +260,7 @@ class QuestionView:
         self.feedback.value = ""
         self.retry_button.layout.display = "none"
         self.check_button.layout.display = None
+        self.check_button.focus()
 
 
 class QuizView:

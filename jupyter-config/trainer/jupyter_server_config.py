@@ -1,0 +1,24 @@
+"""JupyterLab for the trainer: nbgrader's formgrader and assignment tools on, no first-start prompts.
+
+Used by pointing JUPYTER_CONFIG_DIR at this folder and starting JupyterLab from the course root, where
+nbgrader_config.py maps nbgrader's course directory onto assignments/ and grading/.
+"""
+
+import os
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+c = get_config()  # noqa: F821 (provided by Jupyter when it reads this file)
+
+c.LabApp.app_settings_dir = str(HERE.parent / "lab-settings")
+
+c.ServerApp.jpserver_extensions = {
+    "nbgrader.server_extensions.formgrader": True,
+    "nbgrader.server_extensions.course_list": True,
+    "nbgrader.server_extensions.assignment_list": True,
+    "nbgrader.server_extensions.validate_assignment": True,
+}
+
+_home_lab = Path.home() / ".jupyter" / "lab"
+c.LabApp.user_settings_dir = os.environ.get("JUPYTERLAB_SETTINGS_DIR", str(_home_lab / "user-settings"))
+c.LabApp.workspaces_dir = os.environ.get("JUPYTERLAB_WORKSPACES_DIR", str(_home_lab / "workspaces"))

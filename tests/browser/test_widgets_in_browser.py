@@ -1,0 +1,130 @@
+"""The course's interactive pieces in the real browser: depth explorer, screening form, progress page, certificate."""
+
+import io
+
+import nbformat
+import pytest
+from labdriver import ARTIFACTS, bring_into_view, images_without_alt, open_notebook, run_all_cells, screenshot
+from pypdf import PdfReader
+
+from mesocourse.bank import course_bank
+from mesocourse.modules import course_modules, quiz_modules
+from mesocourse.progress import ProgressStore
+
+pytestmark = pytest.mark.browser
+
+
+def notebook_calling(function: str) -> str:
+    """The first notebook of assets/modules.yaml with a code cell calling `function(`; fails when none does."""
+    for module in course_modules():
+        notebook = nbformat.read(module.path, as_version=4)
+        if any(cell.cell_type == "code" and f"{function}(" in cell.source for cell in notebook.cells):
+            return module.notebook
+    raise AssertionError(f"no notebook listed in assets/modules.yaml calls {function}()")
+
+
+def wait_for_new_drawing(page, before: str) -> None:
+    """Wait until the explorer shows a different picture (the widget replaces the <img> on each redraw)."""
+    page.wait_for_function(
+        "(old) => { const img = document.querySelector('.mesocourse-depth-explorer img');"
+        " return img && img.getAttribute('src') !== old; }",
+        arg=before,
+        timeout=30_000,
+    )
+
+
+def test_depth_explorer_redraws_when_a_slider_moves(executed_notebook):
+    """Dragging the needle-length slider redraws the to-scale drawing (a new picture, with its alt text)."""
+    page = executed_notebook(notebook_calling("depth_explorer"))
+    explorer = page.locator(".mesocourse-depth-explorer").first
+    bring_into_view(explorer)
+    drawing = explorer.locator("img").first
+    before = drawing.get_attribute("src")
+    slider = explorer.locator(".widget-slider").filter(has_text="length").first
+    handle = slider.locator(".noUi-handle").first
+    box = handle.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2 + 80, box["y"] + box["height"] / 2, steps=5)
+    page.mouse.up()
+    wait_for_new_drawing(page, before)
+    assert drawing.get_attribute("alt"), "the redrawn picture keeps its alt text"
+    screenshot(page, "depth-explorer-after-slider")
+
+
+def test_depth_explorer_slider_moves_with_the_arrow_keys(executed_notebook):
+    """A keyboard user can move the slider with the arrow keys (JupyterLab must not take them) and see a redraw."""
+    page = executed_notebook(notebook_calling("depth_explorer"))
+    explorer = page.locator(".mesocourse-depth-explorer").first
+    bring_into_view(explorer)
+    drawing = explorer.locator("img").first
+    before = drawing.get_attribute("src")
+    explorer.locator(".widget-slider").filter(has_text="angle").first.locator(".noUi-handle").first.focus()
+    page.keyboard.press("ArrowRight")
+    wait_for_new_drawing(page, before)
+
+
+def test_screening_form_shows_a_decision(executed_notebook):
+    """Ticking a bleeding disorder on the intake form shows the decision "Do not treat" with its reasons."""
+    page = executed_notebook(notebook_calling("screening_form"))
+    form = page.locator(".mesocourse-screening").first
+    bring_into_view(form)
+    decision = form.locator('[role="status"]').first
+    form.locator(".widget-text", has_text="Age in years").locator("input").fill("35")
+    decision.filter(has_text="Decision: Treat").wait_for()
+    form.locator(".widget-checkbox label").filter(has_text="Bleeding or clotting disorder").first.click()
+    decision.filter(has_text="Decision: Do not treat").wait_for()
+    screenshot(page, "screening-form-decision")
+
+
+def pass_every_quiz(progress_file, learner: str) -> None:
+    """Record a right latest answer to every question of every quiz module for the browser learner."""
+    store = ProgressStore(progress_file)
+    for module in quiz_modules():
+        for question in course_bank(module.bank).questions:
+            store.record(module.bank, question.id, "key", True, question.objective, learner)
+
+
+def test_progress_page_refreshes_and_certificate_downloads(executed_notebook, progress_file):
+    """Once every quiz is passed, Refresh shows it (chart with alt text) and the form downloads a one-page PDF."""
+    page = executed_notebook(notebook_calling("progress_report"))
+    pass_every_quiz(progress_file, "browser-learner")
+    report = page.locator(".mesocourse-progress").first
+    bring_into_view(report)
+    report.get_by_role("button", name="Refresh my progress").click()
+    report.locator(f"text=You have passed all {len(quiz_modules())} module quizzes").wait_for()
+    assert report.locator("img").count() == 1 and not images_without_alt(page)
+    bring_into_view(report.locator("img"))
+    screenshot(page, "progress-report")
+    form = page.locator(".mesocourse-certificate").first
+    bring_into_view(form)
+    form.locator("input[type=text]").fill("Zoë Łukasiewicz")
+    form.get_by_role("button", name="Make my certificate").click()
+    link = form.locator("a.mesocourse-certificate-download")
+    link.wait_for()
+    screenshot(page, "certificate-ready")
+    with page.expect_download() as download_info:
+        link.click()
+    saved = ARTIFACTS / "browser" / download_info.value.suggested_filename
+    download_info.value.save_as(saved)
+    reader = PdfReader(io.BytesIO(saved.read_bytes()))
+    assert len(reader.pages) == 1
+    assert "Zoë Łukasiewicz" in reader.pages[0].extract_text()
+
+
+def test_progress_page_links_open_the_module_in_jupyterlab(page, learner_lab):
+    """A module link on the progress page opens that module's notebook in a JupyterLab tab."""
+    open_notebook(page, learner_lab, notebook_calling("progress_report"))
+    run_all_cells(page)
+    first = quiz_modules()[0]
+    link = page.locator(".mesocourse-progress a", has_text=f"{first.number} {first.title}").first
+    bring_into_view(link)
+    link.click()
+    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first.wait_for()
+    page.wait_for_function(
+        "(name) => [...document.querySelectorAll('.lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel')]"
+        ".some(tab => tab.textContent === name)",
+        arg=first.notebook,
+        timeout=30_000,
+    )
+    assert "/lab" in page.url
