@@ -4,7 +4,6 @@ The content lives in assets/aftercare.yaml and assets/complications.yaml; this m
 (`advice_for`), a figure (`timeline_figure`), a dated patient handout (`handout`) and the notebook's widgets.
 """
 
-import base64
 import html
 import math
 import re
@@ -16,13 +15,13 @@ from functools import cache
 from pathlib import Path
 
 import ipywidgets as widgets
-import matplotlib
 from IPython.display import HTML
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from mesocourse.assets import AssetError, load_asset
 from mesocourse.figures import figure_html, figure_maker
+from mesocourse.pdf import add_course_fonts, download_link_html
 from mesocourse.quiz import TONES, feedback_box
 from mesocourse.references import cite
 
@@ -33,8 +32,6 @@ URGENCY_ORDER = ("expected", "call", "emergency")
 # Plain English names, so a handout never depends on the computer's language settings.
 MONTHS = ("January February March April May June July August September October November December").split()
 WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
-# A Unicode font shipped with matplotlib, so clinic names with accents (Clinique Hélène) print correctly.
-FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 PHONE_CHARACTERS = re.compile(r"^[0-9+()./\- ]+$")
 MIN_PHONE_DIGITS = 5
 
@@ -541,8 +538,8 @@ def _new_pdf(clinic: str, phone: str):
             self.cell(0, 5, f"{clinic} · {phone} · page {self.page_no()} of {{nb}}", align="C")
 
     pdf = HandoutPDF(format="A4")
-    pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    # A Unicode font, so clinic names with accents (Clinique Hélène) print correctly.
+    add_course_fonts(pdf)
     pdf.set_margins(16, 14, 16)
     pdf.set_auto_page_break(True, margin=16)
     pdf.set_title(f"Aftercare after your mesotherapy treatment - {clinic}")
@@ -1151,16 +1148,6 @@ def call_exercise() -> widgets.VBox:
     return CallExercise().widget
 
 
-def pdf_download_link(path: Path) -> str:
-    """A link that downloads the PDF from inside the page, so it also works on a shared JupyterHub."""
-    data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
-    name = html.escape(Path(path).name, quote=True)
-    return (
-        f'<a download="{name}" href="data:application/pdf;base64,{data}" '
-        f'style="font-weight:bold">⬇ Download the handout ({name})</a>'
-    )
-
-
 class HandoutMaker:
     """Type the clinic's name and phone and pick the treatment date; get the patient's dated handout as a PDF."""
 
@@ -1210,7 +1197,7 @@ class HandoutMaker:
         self.output.value = feedback_box(
             "info",
             [f"Handout ready for {clinic}, treatment on {long_date(treated)}."],
-            f"<div style='margin-top:6px'>{pdf_download_link(path)}</div>"
+            f"<div style='margin-top:6px'>{download_link_html(path.read_bytes(), path.name, 'the handout')}</div>"
             f"<details><summary>Check the dates</summary><ul>{dated}</ul></details>",
         )
 

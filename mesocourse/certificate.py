@@ -4,30 +4,23 @@ The pass mark is not set here: a module counts as passed by mastery.ModuleMaster
 mark (bank.DEFAULT_PASS_MARK unless a bank sets its own), the same mark the quiz announces to the learner.
 """
 
-import base64
-import html
 import re
 import unicodedata
 from datetime import date
 from functools import cache
-from pathlib import Path
 
 import ipywidgets as widgets
-import matplotlib
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
 from mesocourse.bank import BankError
 from mesocourse.mastery import ModuleMastery, course_mastery, module_label
 from mesocourse.modules import course_modules
+from mesocourse.pdf import FONT_BOLD, FONT_REGULAR, add_course_fonts, download_link_html
 from mesocourse.progress import ProgressStore, current_learner
 from mesocourse.quiz import feedback_box
 
 COURSE_TITLE = "Mesotherapy for clinic staff"
-# DejaVu Sans ships with matplotlib and covers Latin, Greek and Cyrillic names (accents, ß, Ł, ğ, ...).
-FONT_FOLDER = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-FONT_REGULAR = FONT_FOLDER / "DejaVuSans.ttf"
-FONT_BOLD = FONT_FOLDER / "DejaVuSans-Bold.ttf"
 NAME_MAX_CHARACTERS = 80
 # Written in English words so the date reads the same whatever the computer's locale.
 MONTHS = (
@@ -146,8 +139,7 @@ def certificate_pdf(name: str, masteries: list[ModuleMastery], day: date, learne
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_margins(20, 16, 20)
-    pdf.add_font("DejaVu", "", str(FONT_REGULAR))
-    pdf.add_font("DejaVu", "B", str(FONT_BOLD))
+    add_course_fonts(pdf)
     pdf.set_title(f"Certificate of completion: {COURSE_TITLE}")
     pdf.set_author(name)
     pdf.set_subject(f"{COURSE_TITLE}, completed {long_date(day)}")
@@ -224,15 +216,6 @@ def certificate_file_name(name: str, day: date) -> str:
     return f"certificate-{slug or 'learner'}-{day.isoformat()}.pdf"
 
 
-def download_link_html(pdf: bytes, file_name: str) -> str:
-    """A link that saves the PDF from the browser (works on a laptop and on a shared server alike)."""
-    data = base64.b64encode(pdf).decode("ascii")
-    return (
-        f'<a class="mesocourse-certificate-download" download="{html.escape(file_name, quote=True)}" '
-        f'href="data:application/pdf;base64,{data}">⬇ Download your certificate ({file_name})</a>'
-    )
-
-
 class CertificateForm:
     """A name box and a button; shows the download link, or in words why the certificate is not ready."""
 
@@ -269,7 +252,12 @@ class CertificateForm:
         except (CertificateError, BankError) as problem:
             self.result.value = feedback_box("info", [str(problem)])
             return
-        link = download_link_html(self.pdf, certificate_file_name(clean_name(self.name_box.value), day))
+        link = download_link_html(
+            self.pdf,
+            certificate_file_name(clean_name(self.name_box.value), day),
+            "your certificate",
+            css_class="mesocourse-certificate-download",
+        )
         self.result.value = feedback_box(
             "right",
             ["Well done: every module quiz is passed."],
