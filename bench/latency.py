@@ -135,7 +135,7 @@ def measure_feedback(page, question) -> float:
 
 def next_slider_move(length_handle, angle_handle, state: dict):
     """The next needle position on a snake path over length x angle, so every redraw is a position not seen before
-    (the explorer keeps recent drawings in a cache; a fresh one is the case a learner waits longest for)."""
+    (along the way the length reaches every zoom level, where the explorer draws a new picture behind the needle)."""
 
     def reading(handle) -> tuple[float, float, float]:
         return tuple(float(handle.get_attribute(name)) for name in ("aria-valuenow", "aria-valuemin", "aria-valuemax"))
@@ -149,13 +149,14 @@ def next_slider_move(length_handle, angle_handle, state: dict):
 
 
 def measure_redraw(page, handle, key: str) -> float:
-    """Move a needle slider one step with the keyboard; the drawing is replaced by a new one."""
-    before = page.evaluate("() => document.querySelector('#bench-explorer img').getAttribute('src')")
+    """Move a needle slider one step with the keyboard; the drawing shows the new needle (its picture loaded)."""
+    before = page.evaluate("() => document.querySelector('#bench-explorer .mesocourse-drawing').dataset.needle")
     handle.focus()
     return timed(
         page, "#bench-explorer", "keydown",
-        f"element => {{ const img = element.querySelector('img'); return img && img.getAttribute('src') !== "
-        f"{json.dumps(before)}; }}",
+        f"element => {{ const drawing = element.querySelector('.mesocourse-drawing'); "
+        f"return drawing && drawing.dataset.needle !== {json.dumps(before)} && drawing.querySelector('img').complete "
+        f"&& drawing.querySelector('svg .needle') !== null; }}",
         lambda: page.keyboard.press(key),
     )  # fmt: skip
 

@@ -15,10 +15,24 @@ from numbers import Real
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from mesocourse.accessibility import OKABE_ITO
 from mesocourse.assets import AssetError, load_asset
-from mesocourse.figures import figure_html, figure_maker
+from mesocourse.figures import (
+    PNG_DPI,
+    PixelMap,
+    figure_html,
+    figure_maker,
+    overlay_html,
+    png_bytes,
+    png_data_uri,
+    points_to_pixels,
+    svg_circle,
+    svg_line,
+    svg_text,
+    text_extent,
+)
 from mesocourse.quiz import TONES
 from mesocourse.references import UnknownReference, cite, keys_in_text, resolve
 
@@ -637,30 +651,48 @@ def verdict_html(reading: NeedleReading) -> str:
 # The cross-section drawing
 
 LEFT_IN, DRAW_IN, RIGHT_IN = 2.2, 4.2, 3.2  # figure columns in inches: layer labels, drawing, depth ruler
+TOP_IN, BOTTOM_IN = 0.95, 0.55  # above the drawing: title and needle line; below it: notes
 FONT = 9.5
+# Zoom levels (inserted length in mm): the drawing holds every needle up to the level's length at any angle. The
+# picture behind the needle then stays the same while the angle moves, and changes only at these lengths.
+NEEDLE_REACH_MM = (1.0, 2.0, 3.0, 4.0, 6.0, 9.0, 13.0)
 
 
-def _frame(region: Region, length: float, angle: float, depth: float) -> dict:
-    """The drawing's extent in mm: wide enough for the needle, deep enough for the layers and the tip."""
+def needle_reach(length_mm: float) -> float:
+    """The zoom level for a needle: the shortest reach in NEEDLE_REACH_MM that holds it (its own length if longer)."""
+    return next((reach for reach in NEEDLE_REACH_MM if length_mm <= reach), length_mm)
+
+
+def _frame(region: Region, reach: float) -> dict:
+    """The drawing's extent in mm: the layers, and room for any needle up to `reach` long at any angle."""
     last = region.spans()[-1]
     if math.isinf(last.bottom_typical):
         layers_bottom = last.top_typical + max(3.0, 1.5 * last.top_typical)
     else:
         layers_bottom = last.bottom_typical * 1.12 + 0.2
-    bottom = max(layers_bottom, depth * 1.15 + 0.3, 2.0)
-    radians = math.radians(angle)
+    bottom = max(layers_bottom, reach * 1.15 + 0.3, 2.0)  # straight down (90 degrees) the tip is `reach` deep
     stub = max(0.8, 0.12 * bottom)  # the part of the needle still outside the skin, with its hub
-    air = stub * math.sin(radians) + 0.22 * bottom
-    left = -stub * math.cos(radians) - 0.15 * bottom
-    right = length * math.cos(radians) + 0.25 * bottom + 0.5
-    width = right - left
-    height = bottom + air
-    if width < 1.2 * height:  # room beside the needle for the tip's callout
-        grow = 1.2 * height - width
-        left, right = left - 0.3 * grow, right + 0.7 * grow
-    elif width > 1.65 * height:  # keep the picture tall enough for its labels: show more of what lies below
-        bottom = width / 1.65 - air
+    air = stub + 0.22 * bottom  # above the skin: room for that part when the needle points straight down
+    left = -stub - 0.2 * bottom  # left of the entry point: room for it when the needle lies almost flat
+    # Right of the entry point: the tip of an almost flat needle; and a picture at least 1.2 times as wide as tall,
+    # so the tip's callout finds a corner beside the needle.
+    right = max(reach + 0.25 * bottom + 0.5, left + 1.2 * (bottom + air))
+    needed_in = _labels_height_in(region)
+    if DRAW_IN * (bottom + air) / (right - left) < needed_in:  # room for the layer labels: show more below
+        bottom = needed_in * (right - left) / DRAW_IN - air
     return {"left": left, "right": right, "top": -air, "bottom": bottom, "stub": stub}
+
+
+def _layout(frame: dict, ruler: bool) -> dict:
+    """The figure's size and the drawing's height in inches, rounded to whole pixels so the pixel grid is exact."""
+    draw_height = DRAW_IN * (frame["bottom"] - frame["top"]) / (frame["right"] - frame["left"])
+    width = LEFT_IN + DRAW_IN + (RIGHT_IN if ruler else 0.15)
+    height = draw_height + TOP_IN + BOTTOM_IN
+    return {
+        "width": round(width * PNG_DPI) / PNG_DPI,
+        "height": round(height * PNG_DPI) / PNG_DPI,
+        "draw_height": draw_height,
+    }
 
 
 def _spread(positions: list[float], gap: float, low: float, high: float) -> list[float]:
@@ -758,75 +790,175 @@ def _boundary_ranges(axes, region: Region, frame: dict) -> None:
             )
 
 
-def _needle(axes, length: float, angle: float, frame: dict, depth: float) -> tuple[float, float]:
-    """The needle at its inserted length and angle, the part outside the skin, the hub and the angle arc."""
+# How the needle and its labels look, shared by the figure and the explorer's overlay (widths and sizes in points).
+NEEDLE_PT, HUB_PT, ARC_PT, GUIDE_PT = 2.2, 7.0, 0.9, 1.2
+HUB_COLOUR = "#666666"
+TIP_MARKER_PT, TIP_EDGE_PT = 7.0, 1.0
+DEPTH_DASHES, LEVEL_DASHES = (3, 2), (1, 2)  # in line widths, as matplotlib scales dashes
+ANGLE_LABEL_OFFSET_PT, LENGTH_LABEL_GAP_PT, TIP_LABEL_OFFSET_PT = (5.0, 0.0), 11.0, (-3.0, 2.0)
+CALLOUT_SHRINK_PT = 4.0  # the callout's leader line stops short of the tip marker
+ANGLE_LABEL_STYLE = {
+    "size_pt": FONT + 0.5,
+    "bold": True,
+    "va": "center",
+    "box": {"pad": 0.1, "face": "white", "alpha": 0.8},
+}
+LENGTH_LABEL_STYLE = {
+    "size_pt": FONT,
+    "ha": "center",
+    "va": "center",
+    "box": {"pad": 0.15, "face": "white", "alpha": 0.85},
+}
+TIP_LABEL_STYLE = {
+    "size_pt": FONT,
+    "bold": True,
+    "colour": TIP_COLOUR,
+    "ha": "right",
+    "va": "bottom",
+    "box": {"pad": 0.1, "face": "white", "alpha": 0.85},
+}
+SUBTITLE_STYLE = {"size_pt": FONT + 1.5, "va": "top", "linespacing": 1.1}
+SUBTITLE_AT_IN = (0.1, 0.42)  # from the figure's left and top edges
+
+
+def _callout_style(reading: "NeedleReading", corner: tuple) -> dict:
+    """The callout box: edged in the verdict's colour, placed at the chosen corner."""
+    colour = STATUS_STYLE[reading.status][0]
+    box = {"pad": 0.35, "face": "white", "edge": colour, "edge_pt": 1.6}
+    return {"size_pt": FONT, "ha": corner[2], "va": corner[3], "multialignment": "left", "box": box}
+
+
+def _mpl_text(style: dict) -> dict:
+    """A shared text style as matplotlib keyword arguments."""
+    kwargs = {
+        "fontsize": style["size_pt"],
+        "fontweight": "bold" if style.get("bold") else "normal",
+        "color": style.get("colour", "black"),
+        "ha": style.get("ha", "left"),
+        "va": style.get("va", "baseline"),
+    }
+    for key in ("multialignment", "linespacing"):
+        if key in style:
+            kwargs[key] = style[key]
+    box = style.get("box")
+    if box:
+        kwargs["bbox"] = {
+            "boxstyle": f"round,pad={box['pad']}",
+            "facecolor": box["face"],
+            "edgecolor": box.get("edge") or "none",
+            "linewidth": box.get("edge_pt", 1.0),
+            "alpha": box.get("alpha", 1.0),
+        }
+    return kwargs
+
+
+@dataclass(frozen=True)
+class NeedleGeometry:
+    """Where each part of the needle goes, in drawing mm (x along the skin from the entry point, y down from it).
+
+    The matplotlib figure and the explorer's overlay both draw from this, so the two cannot disagree.
+    """
+
+    length_mm: float
+    angle_deg: float
+    tip: tuple[float, float]
+    outside: tuple[float, float]  # the end of the part still outside the skin, where the hub starts
+    hub_end: tuple[float, float]
+    arc: tuple[tuple[float, float], ...]  # the angle between needle and skin
+    angle_label_at: tuple[float, float]
+    length_label_at: tuple[float, float]
+    level_end: tuple[float, float]  # the tip's level line runs out to the drawing's right edge, where the depth is
+
+    @property
+    def length_label_offset_pt(self) -> tuple[float, float]:
+        """The inserted length is written off the needle's lower-left side (the angle arc is on its upper right)."""
+        radians = math.radians(self.angle_deg)
+        return -LENGTH_LABEL_GAP_PT * math.sin(radians), -LENGTH_LABEL_GAP_PT * math.cos(radians)
+
+
+def needle_geometry(length_mm, angle_deg, frame: dict) -> NeedleGeometry:
+    """The needle's parts for an inserted length and angle in a drawing frame: the tip is length x (cos, sin) of the
+    angle from the entry point [ref-16a]."""
+    length, angle = check_needle(length_mm, angle_deg)
     radians = math.radians(angle)
-    tip = (length * math.cos(radians), depth)
+    direction = (math.cos(radians), math.sin(radians))
+    tip = (length * direction[0], needle_depth(length, angle))
     stub = frame["stub"]
-    outside = (-stub * math.cos(radians), -stub * math.sin(radians))
-    axes.plot(
-        [outside[0], tip[0]],
-        [outside[1], tip[1]],
-        color=NEEDLE_COLOUR,
-        linewidth=2.2,
-        solid_capstyle="butt",
-        gid="needle",
-        zorder=5,
-    )
+    outside = (-stub * direction[0], -stub * direction[1])
     hub = 0.08 * (frame["bottom"] - frame["top"])
-    axes.plot(
-        [outside[0], outside[0] - hub * math.cos(radians)],
-        [outside[1], outside[1] - hub * math.sin(radians)],
-        color="#666666",
-        linewidth=7,
-        solid_capstyle="butt",
-        zorder=5,
-    )
-    axes.plot(*tip, marker="o", markersize=7, color=TIP_COLOUR, markeredgecolor="white", zorder=7, gid="tip")
-    # The angle between needle and skin, drawn as an arc on the side away from the length label.
     radius = 0.3 * min(length, frame["bottom"])
     steps = [radians * i / 24 for i in range(25)]
+    return NeedleGeometry(
+        length_mm=length,
+        angle_deg=angle,
+        tip=tip,
+        outside=outside,
+        hub_end=(outside[0] - hub * direction[0], outside[1] - hub * direction[1]),
+        arc=tuple((radius * math.cos(step), radius * math.sin(step)) for step in steps),
+        angle_label_at=(radius * math.cos(radians / 2), radius * math.sin(radians / 2)),
+        length_label_at=(tip[0] * 0.6, tip[1] * 0.6),
+        level_end=(frame["right"], tip[1]),
+    )
+
+
+def _needle(axes, geometry: NeedleGeometry) -> None:
+    """The needle at its inserted length and angle, the part outside the skin, the hub and the angle arc."""
+    (out_x, out_y), (tip_x, tip_y) = geometry.outside, geometry.tip
+    line = {"solid_capstyle": "butt"}
+    axes.plot([out_x, tip_x], [out_y, tip_y], color=NEEDLE_COLOUR, linewidth=NEEDLE_PT, gid="needle", zorder=5, **line)
     axes.plot(
-        [radius * math.cos(s) for s in steps],
-        [radius * math.sin(s) for s in steps],
-        color=NEEDLE_COLOUR,
-        linewidth=0.9,
-        zorder=6,
+        [out_x, geometry.hub_end[0]],
+        [out_y, geometry.hub_end[1]],
+        color=HUB_COLOUR,
+        linewidth=HUB_PT,
+        gid="needle-hub",
+        zorder=5,
+        **line,
     )
-    axes.annotate(
-        f"{angle:g}°",
-        (radius * math.cos(radians / 2), radius * math.sin(radians / 2)),
-        xytext=(5, 0),
-        textcoords="offset points",
-        fontsize=FONT + 0.5,
-        fontweight="bold",
+    axes.plot(
+        [tip_x],
+        [tip_y],
+        marker="o",
+        markersize=TIP_MARKER_PT,
+        color=TIP_COLOUR,
+        markeredgecolor="white",
+        markeredgewidth=TIP_EDGE_PT,
         zorder=7,
-        va="center",
-        bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8},
+        gid="tip",
     )
-    # The inserted length, written along the needle.
-    middle = (tip[0] * 0.6, tip[1] * 0.6)
-    # Offset to the needle's lower-left side on screen (the angle arc sits on its upper-right side).
+    axes.plot(
+        *zip(*geometry.arc, strict=True), color=NEEDLE_COLOUR, linewidth=ARC_PT, zorder=6, gid="angle-arc", **line
+    )
     axes.annotate(
-        f"{length:g} mm inserted",
-        middle,
-        xytext=(-11 * math.sin(radians), -11 * math.cos(radians)),
+        f"{geometry.angle_deg:g}°",
+        geometry.angle_label_at,
+        xytext=ANGLE_LABEL_OFFSET_PT,
         textcoords="offset points",
-        rotation=-angle,
+        zorder=7,
+        gid="angle-label",
+        **_mpl_text(ANGLE_LABEL_STYLE),
+    )
+    axes.annotate(
+        f"{geometry.length_mm:g} mm inserted",
+        geometry.length_label_at,
+        xytext=geometry.length_label_offset_pt,
+        textcoords="offset points",
+        rotation=-geometry.angle_deg,
         rotation_mode="anchor",
-        ha="center",
-        va="center",
-        fontsize=FONT,
         zorder=7,
         gid="length-label",
-        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
+        **_mpl_text(LENGTH_LABEL_STYLE),
     )
     # Vertical depth from the surface down to the tip, and a level line out to the depth ruler.
-    axes.plot([tip[0], tip[0]], [0, tip[1]], color=TIP_COLOUR, linewidth=1.2, linestyle=(0, (3, 2)), zorder=6)
+    axes.plot([tip_x, tip_x], [0, tip_y], color=TIP_COLOUR, linewidth=GUIDE_PT, linestyle=(0, DEPTH_DASHES), zorder=6)
     axes.plot(
-        [tip[0], frame["right"]], [tip[1], tip[1]], color=TIP_COLOUR, linewidth=1.2, linestyle=(0, (1, 2)), zorder=6
+        [tip_x, geometry.level_end[0]],
+        [tip_y, tip_y],
+        color=TIP_COLOUR,
+        linewidth=GUIDE_PT,
+        linestyle=(0, LEVEL_DASHES),
+        zorder=6,
     )
-    return tip
 
 
 def _scale_bar(axes, frame: dict) -> None:
@@ -941,10 +1073,9 @@ def _ruler_columns(region: Region, technique: Technique | None, frame: dict) -> 
     return columns
 
 
-def _ruler(
-    axes, region: Region, technique: Technique | None, frame: dict, depth: float, callout: bool, compare: bool
-) -> None:
-    """The depth ruler beside the drawing: tip depth, the target layer here, the course's range, each source."""
+def _ruler(axes, region: Region, technique: Technique | None, frame: dict, compare: bool) -> None:
+    """The depth ruler beside the drawing: the target layer here, the course's range, each source (the tip's depth
+    is drawn with the needle)."""
     axes.set_ylim(frame["bottom"], frame["top"])
     axes.set_xlim(0, 10)
     axes.spines[["top", "right", "bottom"]].set_visible(False)
@@ -952,7 +1083,11 @@ def _ruler(
     axes.set_xticks([])
     axes.set_ylabel("depth below the surface (mm)", fontsize=FONT - 0.5, labelpad=2)
     axes.tick_params(axis="y", labelsize=FONT)
-    axes.set_yticks([tick for tick in axes.get_yticks() if 0 <= tick <= frame["bottom"]])
+    # Ticks 1, 2 or 5 (times a power of ten) apart, written without trailing zeros: short labels that leave room
+    # for the axis title.
+    ticks = MaxNLocator(nbins=6, steps=[1, 2, 5, 10]).tick_values(0, frame["bottom"])
+    axes.set_yticks([tick for tick in ticks if 0 <= tick <= frame["bottom"]])
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
     axes.axhline(0, color="black", linewidth=0.8)
     columns = _ruler_columns(region, technique, frame)
     if compare:
@@ -1060,8 +1195,6 @@ def _ruler(
             color="#333333",
             gid="ruler-key",
         )
-    if callout:
-        axes.axhline(depth, color=TIP_COLOUR, linewidth=1.2, linestyle=(0, (3, 2)), zorder=1)
 
 
 def _model_column(axes, model: dict, x: float, frame: dict) -> None:
@@ -1130,28 +1263,65 @@ def _callout_corner(text: str, tip: tuple[float, float], frame: dict, draw_heigh
     return min(candidates, key=covered)
 
 
-def _tip_callout(axes, reading: NeedleReading, tip: tuple[float, float], frame: dict, draw_height_in: float) -> None:
-    """The tip's depth and layer in words, with the verdict's symbol, in a spot that hides neither needle nor tip."""
+def callout_text(reading: NeedleReading) -> str:
+    """The tip's depth and layer in words, with the verdict's symbol and words when a technique is chosen."""
     symbol, words = STATUS_STYLE[reading.status][2:]
     text = f"Tip {depth_text(reading.depth_mm)} deep:\n{reading.finding.words(short=True)}"
     if reading.technique is not None:
         text += f"\n{symbol} {words}{reading.direction}"
-    text = "\n".join(textwrap.fill(line, 30) for line in text.split("\n"))
-    corner = _callout_corner(text, tip, frame, draw_height_in)
-    colour = STATUS_STYLE[reading.status][0]
-    axes.annotate(
-        text,
-        tip,
-        xytext=corner[:2],
-        textcoords="axes fraction",
-        ha=corner[2],
-        va=corner[3],
-        fontsize=FONT,
-        zorder=8,
-        gid="tip-callout",
-        multialignment="left",
-        bbox={"boxstyle": "round,pad=0.35", "facecolor": "white", "edgecolor": colour, "linewidth": 1.6},
-        arrowprops={"arrowstyle": "-", "color": TIP_COLOUR, "linewidth": 1, "shrinkB": 4},
+    return "\n".join(textwrap.fill(line, 30) for line in text.split("\n"))
+
+
+def needle_line(reading: NeedleReading, callout: bool, ruler: bool) -> str:
+    """The line under the title: the needle, and (with callout) where its tip ends, wrapped to the figure's width."""
+    text = f"Needle inserted {reading.length_mm:g} mm at {reading.angle_deg:g}° to the skin"
+    if callout:
+        text += f" → tip {depth_text(reading.depth_mm)} deep: {reading.finding.words()}"
+    return textwrap.fill(text, 100 if ruler else 68)
+
+
+def _needle_parts(figure, axes, ruler_axes, reading: NeedleReading, frame: dict, callout: bool) -> None:
+    """Everything that moves with the needle, drawn with matplotlib: needle, callout, tip depth, the needle line."""
+    geometry = needle_geometry(reading.length_mm, reading.angle_deg, frame)
+    _needle(axes, geometry)
+    layout = _layout(frame, ruler_axes is not None)
+    if callout:
+        text = callout_text(reading)
+        corner = _callout_corner(text, geometry.tip, frame, layout["draw_height"])
+        axes.annotate(
+            text,
+            geometry.tip,
+            xytext=corner[:2],
+            textcoords="axes fraction",
+            zorder=8,
+            gid="tip-callout",
+            arrowprops={"arrowstyle": "-", "color": TIP_COLOUR, "linewidth": 1, "shrinkB": CALLOUT_SHRINK_PT},
+            **_mpl_text(_callout_style(reading, corner)),
+        )
+        axes.annotate(
+            f"tip {depth_text(reading.depth_mm)}",
+            geometry.level_end,
+            xytext=TIP_LABEL_OFFSET_PT,
+            textcoords="offset points",
+            gid="tip-depth-label",
+            zorder=8,
+            **_mpl_text(TIP_LABEL_STYLE),
+        )
+        if ruler_axes is not None:
+            ruler_axes.axhline(
+                reading.depth_mm,
+                color=TIP_COLOUR,
+                linewidth=GUIDE_PT,
+                linestyle=(0, DEPTH_DASHES),
+                zorder=6,
+                gid="ruler-tip",
+            )
+    figure.text(
+        SUBTITLE_AT_IN[0] / layout["width"],
+        1 - SUBTITLE_AT_IN[1] / layout["height"],
+        needle_line(reading, callout, ruler_axes is not None),
+        gid="subtitle",
+        **_mpl_text(SUBTITLE_STYLE),
     )
 
 
@@ -1179,38 +1349,22 @@ def cross_section_alt(reading: NeedleReading, callout: bool = True, compare: boo
     return " ".join(parts)
 
 
-@figure_maker("cross_section")
-def cross_section(
-    region, length_mm, angle_deg, technique=None, callout: bool = True, compare: bool = False, ruler: bool = True
-):
-    """The region's layers to scale with the needle, the tip's depth and layer in words and the target band.
-
-    Returns (Figure, alt text). `callout=False` leaves out the tip's depth and layer (for quiz questions);
-    `compare=True` adds the 2008 university course's layer depths beside the measured ones; `ruler=False` leaves
-    out the depth ruler, for a narrower picture where space is short (quiz questions).
-    """
-    reading = read_needle(region, length_mm, angle_deg, technique)
-    region = reading.region
-    frame = _frame(region, reading.length_mm, reading.angle_deg, reading.depth_mm)
-    width_mm = frame["right"] - frame["left"]
-    needed_in = _labels_height_in(region)
-    if DRAW_IN * (frame["bottom"] - frame["top"]) / width_mm < needed_in:  # room for the labels: show more below
-        frame["bottom"] = needed_in * width_mm / DRAW_IN + frame["top"]
-    height_mm = frame["bottom"] - frame["top"]
-    draw_height = DRAW_IN * height_mm / width_mm
-    top_in, bottom_in = 0.95, 0.55
-    right_in = RIGHT_IN if ruler else 0.15
-    fig_w, fig_h = LEFT_IN + DRAW_IN + right_in, draw_height + top_in + bottom_in
-    figure = Figure(figsize=(fig_w, fig_h))
-    axes = figure.add_axes((LEFT_IN / fig_w, bottom_in / fig_h, DRAW_IN / fig_w, draw_height / fig_h))
+def _background(region: Region, technique: Technique | None, compare: bool, frame: dict, ruler: bool):
+    """Everything in the drawing that stays while the needle moves: layers to scale with their labels and sources,
+    the target band, the mm scale, the depth ruler, title and notes. Returns (Figure, drawing axes, ruler axes)."""
+    layout = _layout(frame, ruler)
+    fig_w, fig_h, draw_height = layout["width"], layout["height"], layout["draw_height"]
+    # Made at the PNG's resolution, so the axes' pixel mapping is the picture's (see figures.PixelMap).
+    figure = Figure(figsize=(fig_w, fig_h), dpi=PNG_DPI)
+    axes = figure.add_axes((LEFT_IN / fig_w, BOTTOM_IN / fig_h, DRAW_IN / fig_w, draw_height / fig_h))
     axes.set_xlim(frame["left"], frame["right"])
     axes.set_ylim(frame["bottom"], frame["top"])
     axes.set_aspect("equal")
     axes.set_axis_off()
     drawn = _layer_rectangles(axes, region, frame)
     _boundary_ranges(axes, region, frame)
-    if reading.technique is not None:
-        for target in reading.technique.target_layers:
+    if technique is not None:
+        for target in technique.target_layers:
             span = region.span(target)
             bottom = min(span.bottom_typical, frame["bottom"])
             axes.add_patch(
@@ -1226,32 +1380,15 @@ def cross_section(
                 )
             )
     axes.plot([frame["left"], frame["right"]], [0, 0], color="black", linewidth=1)
-    tip = _needle(axes, reading.length_mm, reading.angle_deg, frame, reading.depth_mm)
-    if callout:
-        _tip_callout(axes, reading, tip, frame, draw_height)
-        axes.annotate(
-            f"tip {depth_text(reading.depth_mm)}",
-            (frame["right"], tip[1]),
-            xytext=(-3, 2),
-            textcoords="offset points",
-            ha="right",
-            va="bottom",
-            color=TIP_COLOUR,
-            fontsize=FONT,
-            fontweight="bold",
-            gid="tip-depth-label",
-            zorder=8,
-            bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
-        )
     _scale_bar(axes, frame)
     _layer_labels(axes, region, drawn, frame)
+    ruler_axes = None
     if ruler:
         ruler_axes = figure.add_axes(
-            ((LEFT_IN + DRAW_IN + 0.55) / fig_w, bottom_in / fig_h, (RIGHT_IN - 0.6) / fig_w, draw_height / fig_h)
+            ((LEFT_IN + DRAW_IN + 0.55) / fig_w, BOTTOM_IN / fig_h, (RIGHT_IN - 0.6) / fig_w, draw_height / fig_h)
         )
-        _ruler(ruler_axes, region, reading.technique, frame, reading.depth_mm, callout, compare)
-
-    technique_part = f" · {reading.technique.label}" if reading.technique else ""
+        _ruler(ruler_axes, region, technique, frame, compare)
+    technique_part = f" · {technique.label}" if technique else ""
     figure.text(
         0.01,
         1 - 0.1 / fig_h,
@@ -1261,20 +1398,8 @@ def cross_section(
         va="top",
         gid="title",
     )
-    needle_part = f"Needle inserted {reading.length_mm:g} mm at {reading.angle_deg:g}° to the skin"
-    if callout:
-        needle_part += f" → tip {depth_text(reading.depth_mm)} deep: {reading.finding.words()}"
-    figure.text(
-        0.01,
-        1 - 0.42 / fig_h,
-        textwrap.fill(needle_part, 100 if ruler else 68),
-        fontsize=FONT + 1.5,
-        va="top",
-        gid="subtitle",
-        linespacing=1.1,
-    )
     notes = ["Faded bands between dashed lines: where a boundary may lie across the sources."]
-    if reading.technique is not None:
+    if technique is not None:
         notes.append("Green frame: the target layer.")
     if any(layer.status == "derived" for layer in region.layers):
         notes.append("≈ derived: not measured at this site; taken from the nearest sourced values.")
@@ -1287,6 +1412,23 @@ def cross_section(
         color="#333333",
         gid="notes",
     )
+    return figure, axes, ruler_axes
+
+
+@figure_maker("cross_section")
+def cross_section(
+    region, length_mm, angle_deg, technique=None, callout: bool = True, compare: bool = False, ruler: bool = True
+):
+    """The region's layers to scale with the needle, the tip's depth and layer in words and the target band.
+
+    Returns (Figure, alt text). `callout=False` leaves out the tip's depth and layer (for quiz questions);
+    `compare=True` adds the 2008 university course's layer depths beside the measured ones; `ruler=False` leaves
+    out the depth ruler, for a narrower picture where space is short (quiz questions).
+    """
+    reading = read_needle(region, length_mm, angle_deg, technique)
+    frame = _frame(reading.region, needle_reach(reading.length_mm))
+    figure, axes, ruler_axes = _background(reading.region, reading.technique, compare, frame, ruler)
+    _needle_parts(figure, axes, ruler_axes, reading, frame, callout)
     return figure, cross_section_alt(reading, callout, compare)
 
 
@@ -1415,10 +1557,136 @@ def region_notes(region):
 # The depth explorer
 
 
-@lru_cache(maxsize=96)
-def _drawing_html(region: str, length: float, angle: float, technique: str | None, compare: bool) -> str:
-    """The drawing as <img alt>, kept for recent settings so moving a slider back and forth is instant."""
-    return figure_html(*cross_section(region, length, angle, technique, compare=compare), max_width="60em")
+@dataclass(frozen=True)
+class Backdrop:
+    """The explorer's picture without the needle, as a PNG, with where its drawing and ruler lie in its pixels."""
+
+    src: str  # data: URI of the PNG
+    size_px: tuple[int, int]
+    frame: tuple[tuple[str, float], ...]  # the drawing's extent in mm (the frame's items)
+    drawing: PixelMap  # drawing mm -> picture pixels
+    ruler: PixelMap  # ruler (depth in mm) -> picture pixels
+    draw_height_in: float
+    figure_in: tuple[float, float]  # width and height in inches
+
+
+@lru_cache(maxsize=32)
+def _backdrop(region_key: str, technique_key: str | None, compare: bool, frame_items: tuple) -> Backdrop:
+    """Render the picture behind the needle once; kept, so a slider move only redraws the needle (overlay)."""
+    frame = dict(frame_items)
+    technique = techniques()[technique_key] if technique_key else None
+    figure, axes, ruler_axes = _background(regions()[region_key], technique, compare, frame, ruler=True)
+    png = png_bytes(figure, tight=False)  # drawing it also settles the axes, so the pixel maps read after it hold
+    layout = _layout(frame, ruler=True)
+    return Backdrop(
+        src=png_data_uri(png),
+        size_px=(round(figure.bbox.width), round(figure.bbox.height)),
+        frame=frame_items,
+        drawing=PixelMap.of(axes),
+        ruler=PixelMap.of(ruler_axes),
+        draw_height_in=layout["draw_height"],
+        figure_in=(layout["width"], layout["height"]),
+    )
+
+
+def explorer_backdrop(reading: NeedleReading, compare: bool) -> Backdrop:
+    """The picture behind this needle: shared by every needle of the same zoom level (and levels that look alike)."""
+    frame = _frame(reading.region, needle_reach(reading.length_mm))
+    technique = reading.technique.key if reading.technique else None
+    return _backdrop(reading.region.key, technique, compare, tuple(frame.items()))
+
+
+def needle_overlay_svg(reading: NeedleReading, backdrop: Backdrop, callout: bool = True) -> str:
+    """The needle and what moves with it as SVG in the backdrop's pixels: the same parts, places and styles as the
+    figure's (needle_geometry, _callout_corner and the shared styles), built in well under a millisecond."""
+    frame = dict(backdrop.frame)
+    geometry = needle_geometry(reading.length_mm, reading.angle_deg, frame)
+    to_px = backdrop.drawing
+    tip = to_px(*geometry.tip)
+
+    def offset(point, offset_pt):  # matplotlib's "offset points" count y upwards, the picture's pixels downwards
+        return point[0] + points_to_pixels(offset_pt[0]), point[1] - points_to_pixels(offset_pt[1])
+
+    left, top, right, bottom = to_px.box
+    # Lines and the tip are clipped to the drawing, as matplotlib clips them to the axes.
+    clipped = [
+        f'<svg x="{left:.2f}" y="{top:.2f}" width="{right - left:.2f}" height="{bottom - top:.2f}" '
+        f'viewBox="{left:.2f} {top:.2f} {right - left:.2f} {bottom - top:.2f}" overflow="hidden" aria-hidden="true">',
+        svg_line([to_px(*geometry.outside), tip], NEEDLE_COLOUR, NEEDLE_PT, css_class="needle"),
+        svg_line([to_px(*geometry.outside), to_px(*geometry.hub_end)], HUB_COLOUR, HUB_PT, css_class="needle-hub"),
+        svg_line([to_px(*point) for point in geometry.arc], NEEDLE_COLOUR, ARC_PT, css_class="angle-arc"),
+        svg_line([to_px(geometry.tip[0], 0), tip], TIP_COLOUR, GUIDE_PT, DEPTH_DASHES, css_class="depth-line"),
+        svg_line([tip, to_px(*geometry.level_end)], TIP_COLOUR, GUIDE_PT, LEVEL_DASHES, css_class="level-line"),
+        svg_circle(tip, TIP_MARKER_PT, TIP_COLOUR, "white", TIP_EDGE_PT, css_class="tip"),
+        "</svg>",
+    ]
+    parts = [
+        *clipped,
+        svg_text(
+            f"{geometry.angle_deg:g}°",
+            offset(to_px(*geometry.angle_label_at), ANGLE_LABEL_OFFSET_PT),
+            css_class="angle-label",
+            **ANGLE_LABEL_STYLE,
+        ),
+        svg_text(
+            f"{geometry.length_mm:g} mm inserted",
+            offset(to_px(*geometry.length_label_at), geometry.length_label_offset_pt),
+            rotation=-geometry.angle_deg,
+            css_class="length-label",
+            **LENGTH_LABEL_STYLE,
+        ),
+    ]
+    if callout:
+        text = callout_text(reading)
+        corner = _callout_corner(text, geometry.tip, frame, backdrop.draw_height_in)
+        style = _callout_style(reading, corner)
+        at = to_px.fraction(*corner[:2])
+        box_left, box_top, box_right, box_bottom = text_extent(text, at, FONT, ha=style["ha"], va=style["va"])
+        centre = ((box_left + box_right) / 2, (box_top + box_bottom) / 2)
+        # The leader runs from the box (drawn over its start) to just short of the tip marker.
+        gap = math.dist(centre, tip)
+        shrink = min(points_to_pixels(CALLOUT_SHRINK_PT) / gap, 1.0) if gap else 1.0
+        end = (tip[0] + (centre[0] - tip[0]) * shrink, tip[1] + (centre[1] - tip[1]) * shrink)
+        ruler_left, _, ruler_right, _ = backdrop.ruler.box
+        ruler_y = backdrop.ruler(0, reading.depth_mm)[1]
+        parts += [
+            svg_line([centre, end], TIP_COLOUR, 1.0, css_class="callout-leader"),
+            svg_text(text, at, css_class="tip-callout", **style),
+            svg_text(
+                f"tip {depth_text(reading.depth_mm)}",
+                offset(to_px(*geometry.level_end), TIP_LABEL_OFFSET_PT),
+                css_class="tip-depth-label",
+                **TIP_LABEL_STYLE,
+            ),
+            svg_line(
+                [(ruler_left, ruler_y), (ruler_right, ruler_y)],
+                TIP_COLOUR,
+                GUIDE_PT,
+                DEPTH_DASHES,
+                css_class="ruler-tip",
+            ),
+        ]
+    width_in, height_in = backdrop.figure_in
+    subtitle_at = (
+        SUBTITLE_AT_IN[0] / width_in * backdrop.size_px[0],
+        SUBTITLE_AT_IN[1] / height_in * backdrop.size_px[1],
+    )
+    parts.append(svg_text(needle_line(reading, callout, True), subtitle_at, css_class="subtitle", **SUBTITLE_STYLE))
+    return "".join(parts)
+
+
+def explorer_drawing_html(reading: NeedleReading, compare: bool = False) -> str:
+    """The explorer's drawing: the kept picture with the needle drawn over it, and alt text for this needle."""
+    backdrop = explorer_backdrop(reading, compare)
+    return overlay_html(
+        backdrop.src,
+        cross_section_alt(reading, True, compare),
+        backdrop.size_px,
+        needle_overlay_svg(reading, backdrop),
+        max_width="60em",
+        css_class="mesocourse-drawing",
+        data={"needle": f"{reading.length_mm:g} mm at {reading.angle_deg:g}°"},
+    )
 
 
 def technique_panel_html(technique) -> str:
@@ -1524,18 +1792,13 @@ class DepthExplorer:
         self.widget.add_class("mesocourse-depth-explorer")
 
     def refresh(self) -> None:
-        """Recompute the verdict and redraw; each widget's value is replaced in place, so nothing flickers."""
+        """Recompute the verdict and redraw: the needle over the kept picture, which is drawn anew only for a new
+        region, technique, comparison or zoom level. Each widget's value is replaced in place, so nothing flickers."""
         self.reading = read_needle(
             self.region_dropdown.value, self.length_slider.value, self.angle_slider.value, self.technique_dropdown.value
         )
         self.verdict.value = verdict_html(self.reading)
-        self.image.value = _drawing_html(
-            self.region_dropdown.value,
-            float(self.length_slider.value),
-            float(self.angle_slider.value),
-            self.technique_dropdown.value,
-            bool(self.compare_box.value),
-        )
+        self.image.value = explorer_drawing_html(self.reading, bool(self.compare_box.value))
         self.sources.value = technique_panel_html(self.technique_dropdown.value)
 
     def _on_region(self, change) -> None:

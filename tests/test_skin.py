@@ -1,7 +1,11 @@
 """mesocourse.skin: needle geometry, layer lookup in ranges, the data, the drawing, the verdict, the explorer."""
 
+import base64
 import copy
+import html
 import math
+import re
+import struct
 
 import pytest
 
@@ -9,7 +13,7 @@ from mesocourse import skin
 from mesocourse.accessibility import GRAPHIC_CONTRAST, OKABE_ITO, TEXT_CONTRAST, contrast_ratio
 from mesocourse.assets import AssetError
 from mesocourse.bank import load_bank
-from mesocourse.figures import make_figure
+from mesocourse.figures import PNG_DPI, PixelMap, make_figure
 from mesocourse.references import keys_in_text, resolve
 from mesocourse.skin import (
     DEEPER,
@@ -471,6 +475,135 @@ def test_bad_input_to_the_drawing_is_a_message_not_a_traceback():
     assert "cannot be drawn" in shown.data and "at most 90 degrees" in shown.data
 
 
+# --- The explorer's overlay: the needle drawn over a kept picture -------------------------------------------------
+
+
+def picture_of(drawing_html: str) -> str:
+    """The src of the explorer drawing's <img>."""
+    return re.search(r'<img src="([^"]+)"', drawing_html).group(1)
+
+
+def alt_of(drawing_html: str) -> str:
+    """The alt text of the explorer drawing's <img>."""
+    return html.unescape(re.search(r'alt="([^"]*)"', drawing_html).group(1))
+
+
+def overlay_of(drawing_html: str) -> str:
+    """The SVG drawn over the explorer's picture."""
+    return re.search(r"<svg .*</svg>", drawing_html, re.S).group(0)
+
+
+def polyline(svg: str, css_class: str) -> list[tuple[float, float]]:
+    """The pixel points of the overlay line with this class."""
+    points = re.search(rf'<polyline points="([^"]*)"[^>]*class="{css_class}"', svg).group(1)
+    return [tuple(float(value) for value in pair.split(",")) for pair in points.split()]
+
+
+def svg_lines_of(svg: str, css_class: str) -> str:
+    """The text of the overlay group with this class, one line per <text>."""
+    group = re.search(rf'<g transform="[^"]*" class="{css_class}">(.*?)</g></g>', svg).group(1)
+    return "\n".join(html.unescape(line) for line in re.findall(r"<text [^>]*>([^<]*)</text>", group))
+
+
+@pytest.fixture(scope="module")
+def forehead_overlay():
+    """The explorer's overlay for the drawing of the forehead_drawing fixture (4 mm at 30 degrees, nappage)."""
+    reading = read_needle("forehead", 4, 30, "nappage")
+    backdrop = skin.explorer_backdrop(reading, compare=False)
+    return reading, backdrop, skin.needle_overlay_svg(reading, backdrop)
+
+
+def test_overlay_needle_lies_exactly_on_the_figures_needle(forehead_drawing, forehead_overlay):
+    """The overlay's needle ends map back to the figure's needle ends in mm, and land on the figure's own pixels."""
+    _, backdrop, svg = forehead_overlay
+    figure = forehead_drawing[0]
+    xs, ys = artist(figure, "needle").get_data()
+    ends = polyline(svg, "needle")
+    assert [backdrop.drawing.data(*end) for end in ends] == [
+        pytest.approx(point, abs=1e-3) for point in zip(xs, ys, strict=True)
+    ]
+    figure.draw_without_rendering()
+    figure_pixels = PixelMap.of(figure.axes[0])
+    assert ends == [pytest.approx(figure_pixels(*point), abs=0.01) for point in zip(xs, ys, strict=True)]
+
+
+def test_overlay_tip_marker_and_ruler_line_sit_at_the_tip(forehead_overlay):
+    """The overlay's tip marker is at 4 mm x (cos, sin) 30 degrees; its ruler line is at the tip's 2 mm depth."""
+    _, backdrop, svg = forehead_overlay
+    circle = re.search(r'<circle cx="([^"]+)" cy="([^"]+)"[^>]*class="tip"', svg)
+    tip = backdrop.drawing.data(float(circle.group(1)), float(circle.group(2)))
+    assert tip == pytest.approx((4 * math.cos(math.radians(30)), 2.0), abs=1e-3)
+    (_, left_y), (_, right_y) = polyline(svg, "ruler-tip")
+    assert backdrop.ruler.data(0, left_y)[1] == pytest.approx(2.0, abs=1e-3) and left_y == right_y
+
+
+def test_overlay_says_what_the_figure_says(forehead_drawing, forehead_overlay):
+    """The overlay's callout, tip depth and needle line have the figure's words: depth, layer and verdict."""
+    reading, _, svg = forehead_overlay
+    figure = forehead_drawing[0]
+    callout = svg_lines_of(svg, "tip-callout")
+    assert callout == artist(figure, "tip-callout").get_text() == skin.callout_text(reading)
+    assert "Tip 2.0 mm deep" in callout and "✘ Warning" in callout
+    assert svg_lines_of(svg, "tip-depth-label") == artist(figure, "tip-depth-label").get_text() == "tip 2.0 mm"
+    assert svg_lines_of(svg, "subtitle") == artist(figure, "subtitle").get_text()
+    assert svg_lines_of(svg, "length-label") == "4 mm inserted" and svg_lines_of(svg, "angle-label") == "30°"
+
+
+def test_overlay_callout_box_has_the_figures_size_and_place(forehead_drawing, forehead_overlay):
+    """The overlay's callout box covers the same pixels as the figure's (text laid out as matplotlib lays it out)."""
+    _, backdrop, svg = forehead_overlay
+    figure = forehead_drawing[0]
+    figure.draw_without_rendering()
+    box = artist(figure, "tip-callout").get_bbox_patch().get_window_extent()
+    height = figure.bbox.height
+    expected = (box.x0, height - box.y1, box.x1, height - box.y0)
+    group = re.search(r'<g transform="translate\(([^,]+),([^)]+)\)" class="tip-callout"><rect ([^>]*)/>', svg)
+    x, y = float(group.group(1)), float(group.group(2))
+    rect = dict(re.findall(r'([\w-]+)="([^"]*)"', group.group(3)))
+    left, top = x + float(rect["x"]), y + float(rect["y"])
+    drawn = (left, top, left + float(rect["width"]), top + float(rect["height"]))
+    assert drawn == pytest.approx(expected, abs=0.05)
+
+
+def test_overlay_needle_has_the_figures_line_widths(forehead_overlay):
+    """Needle and hub are as thick on screen as in the figure (points turned into picture pixels)."""
+    svg = forehead_overlay[2]
+    for css_class, width_pt in (("needle", skin.NEEDLE_PT), ("needle-hub", skin.HUB_PT)):
+        width = re.search(rf'stroke-width="([^"]+)"[^>]*class="{css_class}"', svg).group(1)
+        assert float(width) == pytest.approx(width_pt * PNG_DPI / 72, abs=0.01)
+
+
+def test_backdrop_png_has_the_pixel_size_the_overlay_uses(forehead_overlay):
+    """The kept picture is exactly as many pixels as the overlay's viewBox (no cropping moves the drawing)."""
+    _, backdrop, _ = forehead_overlay
+    png = base64.b64decode(backdrop.src.split(",", 1)[1])
+    assert struct.unpack(">II", png[16:24]) == backdrop.size_px
+    drawing = skin.explorer_drawing_html(read_needle("forehead", 4, 30, "nappage"))
+    assert f'viewBox="0 0 {backdrop.size_px[0]} {backdrop.size_px[1]}"' in drawing
+
+
+def test_backdrop_is_kept_while_the_needle_stays_in_its_zoom_level():
+    """Angle changes and lengths up to the same zoom level reuse the picture; a much longer needle zooms out."""
+    backdrop = skin.explorer_backdrop(read_needle("forehead", 4, 30, "nappage"), compare=False)
+    assert skin.explorer_backdrop(read_needle("forehead", 4, 85, "nappage"), compare=False) is backdrop
+    assert skin.explorer_backdrop(read_needle("forehead", 3.5, 10, "nappage"), compare=False) is backdrop
+    longer = skin.explorer_backdrop(read_needle("forehead", 13, 30, "nappage"), compare=False)
+    assert dict(longer.frame)["bottom"] > dict(backdrop.frame)["bottom"]
+
+
+@pytest.mark.parametrize("region_key", list(regions()))
+def test_every_slider_needle_fits_inside_its_zoom_level(region_key):
+    """For every length and angle the sliders allow, needle, hub, tip and level line stay inside the drawing."""
+    region = region_named(region_key)
+    lengths = [skin.LENGTH_LIMITS_MM[0] + 0.5 * step for step in range(26)]
+    for length in lengths:
+        frame = skin._frame(region, skin.needle_reach(length))
+        for angle in range(5, 91, 5):
+            geometry = skin.needle_geometry(length, angle, frame)
+            for x, y in (geometry.tip, geometry.outside, geometry.hub_end, geometry.level_end):
+                assert frame["left"] <= x <= frame["right"] and frame["top"] <= y <= frame["bottom"], (length, angle)
+
+
 # --- Tables for the notebooks ---------------------------------------------------------------------------------
 
 
@@ -506,9 +639,21 @@ def explorer():
 
 
 def test_explorer_starts_with_a_verdict_and_an_accessible_picture(explorer):
-    """On start the verdict is on target and the picture is an <img> with alt text."""
+    """On start the verdict is on target and the picture is an <img> with alt text, the needle drawn over it."""
     assert "✔ In the target layer" in explorer.verdict.value
-    assert explorer.image.value.startswith("<img") and 'alt="Cross-section of the forehead' in explorer.image.value
+    assert "<img " in explorer.image.value and 'alt="Cross-section of the forehead' in explorer.image.value
+    svg_tags = re.findall(r"<svg [^>]*>", explorer.image.value)
+    assert svg_tags and all('aria-hidden="true"' in tag for tag in svg_tags), "the alt text describes the overlay"
+
+
+def test_moving_the_angle_redraws_the_needle_over_the_same_picture(explorer):
+    """A new angle keeps the picture behind the needle, moves the needle and says the new angle in the alt text."""
+    before = explorer.image.value
+    explorer.angle_slider.value = 60
+    after = explorer.image.value
+    assert picture_of(after) == picture_of(before) and overlay_of(after) != overlay_of(before)
+    assert "at 60 degrees" in alt_of(after) and "at 30 degrees" in alt_of(before)
+    assert 'data-needle="1.5 mm at 60°"' in after
 
 
 def test_moving_the_length_slider_updates_verdict_and_picture_and_warns(explorer):

@@ -23,23 +23,37 @@ def notebook_calling(function: str) -> str:
     raise AssertionError(f"no notebook listed in assets/modules.yaml calls {function}()")
 
 
+def drawn_needle(drawing) -> str:
+    """The needle the explorer's drawing shows ("1.5 mm at 30°"), from its data-needle attribute."""
+    return drawing.get_attribute("data-needle")
+
+
 def wait_for_new_drawing(page, before: str) -> None:
-    """Wait until the explorer shows a different picture (the widget replaces the <img> on each redraw)."""
+    """Wait until the explorer draws a different needle (the SVG over the picture is replaced on each redraw)."""
     page.wait_for_function(
-        "(old) => { const img = document.querySelector('.mesocourse-depth-explorer img');"
-        " return img && img.getAttribute('src') !== old; }",
+        "(old) => { const drawing = document.querySelector('.mesocourse-depth-explorer .mesocourse-drawing');"
+        " return drawing && drawing.dataset.needle !== old && drawing.querySelector('svg .needle') !== null; }",
         arg=before,
         timeout=30_000,
     )
 
 
+def overlay_matches_picture(drawing) -> bool:
+    """True when the SVG with the needle covers exactly the picture under it (same box on screen)."""
+    return drawing.evaluate(
+        "element => { const a = element.querySelector('img').getBoundingClientRect();"
+        " const b = element.querySelector('svg').getBoundingClientRect();"
+        " return a.width > 0 && ['x', 'y', 'width', 'height'].every(side => Math.abs(a[side] - b[side]) < 0.5); }"
+    )
+
+
 def test_depth_explorer_redraws_when_a_slider_moves(executed_notebook):
-    """Dragging the needle-length slider redraws the to-scale drawing (a new picture, with its alt text)."""
+    """Dragging the needle-length slider redraws the needle exactly over the to-scale picture, with its alt text."""
     page = executed_notebook(notebook_calling("depth_explorer"))
     explorer = page.locator(".mesocourse-depth-explorer").first
     bring_into_view(explorer)
-    drawing = explorer.locator("img").first
-    before = drawing.get_attribute("src")
+    drawing = explorer.locator(".mesocourse-drawing").first
+    before = drawn_needle(drawing)
     slider = explorer.locator(".widget-slider").filter(has_text="length").first
     handle = slider.locator(".noUi-handle").first
     box = handle.bounding_box()
@@ -48,7 +62,9 @@ def test_depth_explorer_redraws_when_a_slider_moves(executed_notebook):
     page.mouse.move(box["x"] + box["width"] / 2 + 80, box["y"] + box["height"] / 2, steps=5)
     page.mouse.up()
     wait_for_new_drawing(page, before)
-    assert drawing.get_attribute("alt"), "the redrawn picture keeps its alt text"
+    assert drawing.locator("img").get_attribute("alt"), "the redrawn picture keeps its alt text"
+    assert overlay_matches_picture(drawing), "the needle is drawn exactly over the picture"
+    bring_into_view(drawing)
     screenshot(page, "depth-explorer-after-slider")
 
 
@@ -57,8 +73,7 @@ def test_depth_explorer_slider_moves_with_the_arrow_keys(executed_notebook):
     page = executed_notebook(notebook_calling("depth_explorer"))
     explorer = page.locator(".mesocourse-depth-explorer").first
     bring_into_view(explorer)
-    drawing = explorer.locator("img").first
-    before = drawing.get_attribute("src")
+    before = drawn_needle(explorer.locator(".mesocourse-drawing").first)
     explorer.locator(".widget-slider").filter(has_text="angle").first.locator(".noUi-handle").first.focus()
     page.keyboard.press("ArrowRight")
     wait_for_new_drawing(page, before)
