@@ -13,7 +13,7 @@ import ipywidgets as widgets
 from mesocourse.assets import AssetError, load_asset
 from mesocourse.bank import BankError, Option, Question, parse_bank
 from mesocourse.progress import ProgressStore, current_learner
-from mesocourse.quiz import EXPLAIN_AFTER_WRONG, QUIZ_STYLE, QuestionView
+from mesocourse.quiz import EXPLAIN_AFTER_WRONG, QUIZ_STYLE, QuestionView, unavailable
 from mesocourse.screening import (
     Decision,
     Intake,
@@ -23,7 +23,6 @@ from mesocourse.screening import (
     decision_label,
     findings_html,
     screen,
-    unavailable,
 )
 
 DATA_FILE, SCHEMA_FILE = "cases.yaml", "cases.schema.json"

@@ -108,6 +108,11 @@ def feedback_box(tone: str, lines: list[str], extra: str = "", headline: str | N
     )
 
 
+def unavailable(what: str, problem: Exception) -> HTML:
+    """A plain message in place of a widget whose course data could not be loaded, for the learner to pass on."""
+    return HTML(feedback_box("info", [f"The {what} could not be loaded. Please tell your trainer:", str(problem)]))
+
+
 def explanation_html(question: Question) -> str:
     """The explanation with its references written out, so every statement traces to a source."""
     sources = html.escape(cite(question.references)) if question.references else ""
@@ -320,6 +325,6 @@ def show_quiz(name_or_path) -> None:
     try:
         quiz = build_quiz(name_or_path)
     except BankError as problem:
-        display(HTML(feedback_box("info", ["This quiz could not be loaded. Please tell your trainer:", str(problem)])))
+        display(unavailable("quiz", problem))
         return
     display(quiz.widget)

@@ -14,7 +14,7 @@ import ipywidgets as widgets
 from IPython.display import HTML
 
 from mesocourse.assets import AssetError, load_asset
-from mesocourse.quiz import QUIZ_STYLE, explanation_html, feedback_box
+from mesocourse.quiz import QUIZ_STYLE, explanation_html, feedback_box, unavailable
 
 DATA_FILE, SCHEMA_FILE = "screening.yaml", "screening.schema.json"
 TREAT = "treat"
@@ -706,11 +706,6 @@ class ScreeningForm(WidgetView):
             box.value = screening_data().fields[name].choices[0][0]
         for box in self.numbers.values():
             box.value = ""
-
-
-def unavailable(what: str, problem: Exception) -> HTML:
-    """A plain message in place of a widget whose course data could not be loaded, for the learner to pass on."""
-    return HTML(feedback_box("info", [f"The {what} could not be loaded. Please tell your trainer:", str(problem)]))
 
 
 def screening_form():
