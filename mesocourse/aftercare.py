@@ -22,7 +22,7 @@ from matplotlib.patches import Patch
 from mesocourse.assets import AssetError, load_asset
 from mesocourse.figures import figure_html, figure_maker
 from mesocourse.pdf import add_course_fonts, download_link_html
-from mesocourse.quiz import TONES, feedback_box
+from mesocourse.quiz import TONES, feedback_box, status_box
 from mesocourse.references import cite
 
 AFTERCARE_FILE, AFTERCARE_SCHEMA = "aftercare.yaml", "aftercare.schema.json"
@@ -431,16 +431,15 @@ def advice_html(advice: Advice) -> str:
     """The advice as a box: urgency in words and symbol first, what to tell the patient, the staff note, sources."""
     colour, background = URGENCY_TONES[advice.urgency]
     day_text = "the day of treatment" if advice.day == 0 else f"day {advice.day} after treatment"
-    return (
-        f'<div role="status" aria-live="polite" style="color:{colour};background:{background};'
-        f'border-left:6px solid {colour};padding:8px 12px;margin:4px 0">'
+    return status_box(
+        colour,
+        background,
         f"<strong>{html.escape(advice.symbol)} {html.escape(advice.urgency_label)}</strong> "
         f"({html.escape(advice.symptom_label.lower())}, {day_text})"
         f"<div><strong>What to do:</strong> {html.escape(advice.action)}</div>"
         f"<div><strong>Tell the patient:</strong> “{html.escape(advice.tell)}”</div>"
         f"<div><strong>For staff:</strong> {html.escape(advice.staff)}</div>"
-        f'<div style="font-size:90%;margin-top:4px"><em>Sources:</em> {html.escape(cite(advice.references))}</div>'
-        "</div>"
+        f'<div style="font-size:90%;margin-top:4px"><em>Sources:</em> {html.escape(cite(advice.references))}</div>',
     )
 
 

@@ -93,6 +93,15 @@ def grade_numeric(question: Question, typed: str) -> Verdict:
     return Verdict(False, [question.wrong_feedback])
 
 
+def status_box(colour: str, background: str, inner_html: str, css_class: str = "") -> str:
+    """The course's message box: coloured bar and tint, read out by screen readers; the inner HTML holds the words."""
+    class_attribute = f' class="{css_class}"' if css_class else ""
+    return (
+        f'<div{class_attribute} role="status" aria-live="polite" style="color:{colour};background:{background};'
+        f'border-left:6px solid {colour};padding:8px 12px;margin:4px 0">{inner_html}</div>'
+    )
+
+
 def feedback_box(tone: str, lines: list[str], extra: str = "", headline: str | None = None) -> str:
     """Feedback HTML: a word and a symbol first (never colour alone), announced to screen readers.
 
@@ -101,11 +110,7 @@ def feedback_box(tone: str, lines: list[str], extra: str = "", headline: str | N
     colour, background, default_headline = TONES[tone]
     headline = html.escape(headline) if headline else default_headline
     body = "".join(f"<div>{html.escape(line)}</div>" for line in lines)
-    return (
-        f'<div role="status" aria-live="polite" style="color:{colour};background:{background};'
-        f'border-left:6px solid {colour};padding:8px 12px;margin:4px 0">'
-        f"<strong>{headline}</strong>{body}{extra}</div>"
-    )
+    return status_box(colour, background, f"<strong>{headline}</strong>{body}{extra}")
 
 
 def unavailable(what: str, problem: Exception) -> HTML:

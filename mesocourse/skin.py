@@ -33,7 +33,7 @@ from mesocourse.figures import (
     svg_text,
     text_extent,
 )
-from mesocourse.quiz import TONES
+from mesocourse.quiz import TONES, status_box
 from mesocourse.references import UnknownReference, cite, keys_in_text, resolve
 
 SKIN_FILE, SKIN_SCHEMA = "skin.yaml", "skin.schema.json"
@@ -639,11 +639,12 @@ def verdict_html(reading: NeedleReading) -> str:
     """The verdict as an HTML box: symbol and words first, then the sentences; announced to screen readers."""
     colour, background = STATUS_STYLE[reading.status][:2]
     body = "".join(f"<li>{html.escape(line)}</li>" for line in reading.lines)
-    return (
-        f'<div class="mesocourse-verdict" role="status" aria-live="polite" style="color:{colour};'
-        f'background:{background};border-left:6px solid {colour};padding:8px 12px;margin:4px 0">'
+    return status_box(
+        colour,
+        background,
         f'<strong style="font-size:110%">{html.escape(reading.headline)}</strong>'
-        f'<ul style="margin:4px 0 0 0;padding-left:1.2em;color:#1a1a1a">{body}</ul></div>'
+        f'<ul style="margin:4px 0 0 0;padding-left:1.2em;color:#1a1a1a">{body}</ul>',
+        css_class="mesocourse-verdict",
     )
 
 
@@ -1445,10 +1446,7 @@ def show_cross_section(region, length_mm, angle_deg, technique=None, compare: bo
 def message_html(what: str, problem: str) -> str:
     """A plain information box for input the course cannot use (shown instead of a traceback)."""
     colour, background = TONES["info"][:2]
-    return (
-        f'<div role="status" style="color:{colour};background:{background};border-left:6px solid {colour};'
-        f'padding:8px 12px">ℹ {html.escape(what)}: {html.escape(problem)}.</div>'
-    )
+    return status_box(colour, background, f"ℹ {html.escape(what)}: {html.escape(problem)}.")
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from mesocourse.quiz import (
     parse_number,
     show_quiz,
     shuffled_options,
+    status_box,
 )
 
 BANK = "01-what-is-mesotherapy"
@@ -243,3 +244,11 @@ def test_quiz_view_has_keyboard_usable_controls(quiz):
     assert all(box.indent is False for box in kinds["multiple"].checkboxes)
     assert kinds["numeric"].number_box is not None
     assert isinstance(quiz, QuizView) and "keyboard" in quiz.widget.children[0].value
+
+
+def test_status_box_is_announced_and_keeps_a_class_for_styling():
+    """Every course message box is a live status region; an optional class lets widgets find their own box."""
+    box = status_box("#000000", "#ffffff", "<strong>ℹ Note</strong>", css_class="mesocourse-verdict")
+    assert box.startswith('<div class="mesocourse-verdict" role="status" aria-live="polite"')
+    assert "<strong>ℹ Note</strong>" in box
+    assert 'class="' not in status_box("#000000", "#ffffff", "x")
