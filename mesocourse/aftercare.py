@@ -21,8 +21,8 @@ from matplotlib.patches import Patch
 
 from mesocourse.assets import AssetError, load_asset
 from mesocourse.figures import figure_html, figure_maker
+from mesocourse.look import TONES, feedback_box, status_box
 from mesocourse.pdf import add_course_fonts, download_link_html
-from mesocourse.quiz import TONES, feedback_box, status_box
 from mesocourse.references import cite
 
 AFTERCARE_FILE, AFTERCARE_SCHEMA = "aftercare.yaml", "aftercare.schema.json"

@@ -12,8 +12,10 @@ import ipywidgets as widgets
 
 from mesocourse.assets import AssetError, load_asset
 from mesocourse.bank import BankError, Option, Question, parse_bank
+from mesocourse.look import QUIZ_STYLE, unavailable
 from mesocourse.progress import ProgressStore, current_learner
-from mesocourse.quiz import EXPLAIN_AFTER_WRONG, QUIZ_STYLE, QuestionView, unavailable
+from mesocourse.quiz.checking import EXPLAIN_AFTER_WRONG
+from mesocourse.quiz.widgets import QuestionView
 from mesocourse.screening import (
     Decision,
     Intake,

@@ -14,11 +14,11 @@ from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
 from mesocourse.bank import BankError
+from mesocourse.look import feedback_box
 from mesocourse.mastery import ModuleMastery, course_mastery, module_label
 from mesocourse.modules import course_modules
 from mesocourse.pdf import FONT_BOLD, FONT_REGULAR, add_course_fonts, download_link_html
 from mesocourse.progress import ProgressStore, current_learner
-from mesocourse.quiz import feedback_box
 
 COURSE_TITLE = "Mesotherapy for clinic staff"
 NAME_MAX_CHARACTERS = 80

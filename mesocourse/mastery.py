@@ -14,12 +14,11 @@ import ipywidgets as widgets
 from IPython.display import HTML, display
 from matplotlib.figure import Figure
 
-from mesocourse.accessibility import OKABE_ITO
 from mesocourse.bank import Bank, BankError, course_bank
 from mesocourse.figures import figure_html
+from mesocourse.look import OKABE_ITO, feedback_box
 from mesocourse.modules import Module, quiz_modules
 from mesocourse.progress import Attempt, ProgressStore, current_learner
-from mesocourse.quiz import feedback_box
 
 # Colour-blind-safe pair (Okabe-Ito), both at least 3:1 against white; hatching and words say it without colour.
 PASSED_COLOUR = OKABE_ITO["blue"]

@@ -14,17 +14,12 @@ import ipywidgets as widgets
 from IPython.display import HTML
 
 from mesocourse.assets import AssetError, load_asset
-from mesocourse.quiz import QUIZ_STYLE, explanation_html, feedback_box, unavailable
+from mesocourse.look import FORM_STYLE, QUIZ_STYLE, explanation_html, feedback_box, unavailable
 
 DATA_FILE, SCHEMA_FILE = "screening.yaml", "screening.schema.json"
 TREAT = "treat"
 # The sex value that pregnancy and breastfeeding contradict on the form.
 MALE = "male"
-# Long questions beside a box or a list wrap onto several lines instead of pushing the box out of the column.
-FORM_STYLE = """<style>
-.mesocourse-screening .widget-label { white-space: normal; height: auto; line-height: 1.3; }
-.mesocourse-screening .widget-checkbox, .mesocourse-screening .widget-inline-hbox { height: auto; margin-bottom: 4px; }
-</style>"""
 DESCRIPTION_WIDTH = "55%"
 
 

@@ -17,7 +17,6 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from mesocourse.accessibility import OKABE_ITO
 from mesocourse.assets import AssetError, load_asset
 from mesocourse.figures import (
     PNG_DPI,
@@ -33,7 +32,7 @@ from mesocourse.figures import (
     svg_text,
     text_extent,
 )
-from mesocourse.quiz import TONES, status_box
+from mesocourse.look import OKABE_ITO, TONES, status_box
 from mesocourse.references import UnknownReference, cite, keys_in_text, resolve
 
 SKIN_FILE, SKIN_SCHEMA = "skin.yaml", "skin.schema.json"

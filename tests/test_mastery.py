@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from mesocourse.accessibility import GRAPHIC_CONTRAST, OKABE_ITO, contrast_ratio
 from mesocourse.bank import DEFAULT_PASS_MARK, Bank, BankError, Question, course_bank
+from mesocourse.look import GRAPHIC_CONTRAST, OKABE_ITO, contrast_ratio
 from mesocourse.mastery import (
     NOT_YET_COLOUR,
     PASSED_COLOUR,
@@ -20,7 +20,7 @@ from mesocourse.mastery import (
 from mesocourse.modules import Module, quiz_modules
 from mesocourse.paths import NOTEBOOKS
 from mesocourse.progress import ProgressStore
-from mesocourse.quiz import build_quiz
+from mesocourse.quiz.widgets import build_quiz
 
 LEARNER = "nurse-a"
 

@@ -10,10 +10,10 @@ import struct
 import pytest
 
 from mesocourse import skin
-from mesocourse.accessibility import GRAPHIC_CONTRAST, OKABE_ITO, TEXT_CONTRAST, contrast_ratio
 from mesocourse.assets import AssetError
 from mesocourse.bank import load_bank
 from mesocourse.figures import PNG_DPI, PixelMap, make_figure
+from mesocourse.look import GRAPHIC_CONTRAST, OKABE_ITO, TEXT_CONTRAST, contrast_ratio
 from mesocourse.references import keys_in_text, resolve
 from mesocourse.skin import (
     DEEPER,

@@ -1,11 +1,20 @@
-"""mesocourse.accessibility and the course's colours against WCAG 2.2: contrast, and never colour alone."""
+"""mesocourse.look, the course's one look: the course's colours against WCAG 2.2: contrast, and never colour alone."""
 
 import re
 
 import pytest
 
-from mesocourse.accessibility import GRAPHIC_CONTRAST, OKABE_ITO, TEXT_CONTRAST, contrast_ratio, relative_luminance
-from mesocourse.quiz import QUIZ_STYLE, TONES, feedback_box
+from mesocourse.look import (
+    GRAPHIC_CONTRAST,
+    OKABE_ITO,
+    QUIZ_STYLE,
+    TEXT_CONTRAST,
+    TONES,
+    contrast_ratio,
+    feedback_box,
+    relative_luminance,
+    status_box,
+)
 
 
 def test_contrast_formula_matches_wcag_reference_values():
@@ -72,3 +81,17 @@ def test_okabe_ito_palette_is_the_published_one():
     assert sorted(OKABE_ITO.values()) == sorted(
         ["#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"]
     )
+
+
+def test_feedback_is_never_colour_alone():
+    """Every feedback tone starts with a symbol or a word, so it reads without colour."""
+    assert TONES["right"][2].startswith("✔ Correct")
+    assert TONES["wrong"][2].startswith("✘ Not quite")
+
+
+def test_status_box_is_announced_and_keeps_a_class_for_styling():
+    """Every course message box is a live status region; an optional class lets widgets find their own box."""
+    box = status_box("#000000", "#ffffff", "<strong>ℹ Note</strong>", css_class="mesocourse-verdict")
+    assert box.startswith('<div class="mesocourse-verdict" role="status" aria-live="polite"')
+    assert "<strong>ℹ Note</strong>" in box
+    assert 'class="' not in status_box("#000000", "#ffffff", "x")

@@ -1,20 +1,9 @@
-"""mesocourse.quiz: answering through the widget objects gives the right feedback, score and recorded attempts."""
+"""mesocourse.quiz.widgets: answering through the widgets gives the right feedback, score and recorded attempts."""
 
 import pytest
 
-from mesocourse.bank import load_bank
 from mesocourse.progress import ProgressStore
-from mesocourse.quiz import (
-    TONES,
-    AnswerFormatError,
-    QuizView,
-    build_quiz,
-    grade_numeric,
-    parse_number,
-    show_quiz,
-    shuffled_options,
-    status_box,
-)
+from mesocourse.quiz.widgets import QuizView, build_quiz, show_quiz
 
 BANK = "01-what-is-mesotherapy"
 
@@ -127,21 +116,6 @@ def test_numeric_answer_within_tolerance_and_hint_for_known_mistake(quiz):
     assert view.verdict.correct
 
 
-def test_numeric_parsing_accepts_comma_and_unit_but_rejects_words():
-    """Learners may type 2,5 or 2.5 mm; a word is a format problem, not a wrong answer."""
-    assert parse_number("2,5") == 2.5
-    assert parse_number(" 2.5 mm") == 2.5
-    with pytest.raises(AnswerFormatError):
-        parse_number("deep")
-
-
-def test_numeric_tolerance_edges():
-    """The tolerance is inclusive on both sides and nothing beyond it passes."""
-    question = load_bank(BANK).question("pistor-year")
-    assert grade_numeric(question, "1952").correct
-    assert not grade_numeric(question, "1953").correct
-
-
 def test_score_counts_correct_and_reports_pass_mark(store):
     """The score follows each check, and once all are answered it says whether the pass mark is reached."""
     quiz = build_quiz(BANK, learner="nurse-b", store=store)
@@ -211,25 +185,10 @@ def test_failing_progress_store_still_gives_feedback(tmp_path):
     assert "✔ Correct." in view.feedback.value and "could not be saved" in view.feedback.value
 
 
-def test_shuffle_is_stable_per_learner_and_differs_between_learners():
-    """Option order is the same on every call for one learner, and not the same order for everyone."""
-    bank = load_bank(BANK)
-    question = bank.question("what-is-injected")
-    assert shuffled_options(question, "nurse-a") == shuffled_options(question, "nurse-a")
-    orders = {tuple(shuffled_options(question, f"learner-{n}")) for n in range(10)}
-    assert len(orders) > 1
-
-
-def test_feedback_is_never_colour_alone():
-    """Every feedback tone starts with a symbol or a word, so it reads without colour."""
-    assert TONES["right"][2].startswith("✔ Correct")
-    assert TONES["wrong"][2].startswith("✘ Not quite")
-
-
 def test_show_quiz_with_broken_bank_displays_plain_message(tmp_path, monkeypatch):
     """A broken bank shows a message for the trainer in the notebook, not a traceback."""
     shown = []
-    monkeypatch.setattr("mesocourse.quiz.display", shown.append)
+    monkeypatch.setattr("mesocourse.quiz.widgets.display", shown.append)
     path = tmp_path / "broken.yaml"
     path.write_text("module: '09'\n", encoding="utf-8")
     show_quiz(str(path))
@@ -244,11 +203,3 @@ def test_quiz_view_has_keyboard_usable_controls(quiz):
     assert all(box.indent is False for box in kinds["multiple"].checkboxes)
     assert kinds["numeric"].number_box is not None
     assert isinstance(quiz, QuizView) and "keyboard" in quiz.widget.children[0].value
-
-
-def test_status_box_is_announced_and_keeps_a_class_for_styling():
-    """Every course message box is a live status region; an optional class lets widgets find their own box."""
-    box = status_box("#000000", "#ffffff", "<strong>ℹ Note</strong>", css_class="mesocourse-verdict")
-    assert box.startswith('<div class="mesocourse-verdict" role="status" aria-live="polite"')
-    assert "<strong>ℹ Note</strong>" in box
-    assert 'class="' not in status_box("#000000", "#ffffff", "x")

@@ -1,128 +1,24 @@
 """Quiz widgets over the question banks: choose, check, per-option feedback, explanation, retry and score."""
 
 import html
-import random
 import sqlite3
-from dataclasses import dataclass, field
 
 import ipywidgets as widgets
-from IPython.display import HTML, display
+from IPython.display import display
 
 from mesocourse.bank import Bank, BankError, Question, course_bank, load_bank
 from mesocourse.figures import figure_html, make_figure
+from mesocourse.look import QUIZ_STYLE, explanation_html, feedback_box, unavailable
 from mesocourse.progress import ProgressStore, current_learner
-from mesocourse.references import cite
-
-LETTERS = "ABCDEFGHIJKLMNOP"
-# After this many wrong checks the explanation is shown anyway, so nobody is stuck.
-EXPLAIN_AFTER_WRONG = 2
-# Text and background pairs with contrast well above WCAG's 4.5:1; the words and symbols carry the meaning too.
-TONES = {
-    "right": ("#1b5e20", "#e8f5e9", "✔ Correct."),
-    "wrong": ("#8e1010", "#fdecea", "✘ Not quite."),
-    "info": ("#0d3c61", "#e8f1fb", "ℹ"),
-}
-QUIZ_STYLE = """<style>
-.mesocourse-quiz .widget-radio-box label, .mesocourse-quiz .widget-checkbox label { white-space: normal; }
-.mesocourse-quiz .widget-radio-box { width: 100%; }
-.mesocourse-quiz .widget-radio-box label { height: auto; display: flex; flex-direction: row-reverse;
-  justify-content: flex-end; align-items: flex-start; line-height: 1.4; margin: 2px 0; }
-.mesocourse-quiz .widget-radio-box input { flex-shrink: 0; float: none; margin-top: 2px; }
-.mesocourse-quiz :focus-visible { outline: 3px solid #0d3c61; outline-offset: 2px; }
-</style>"""
-
-
-class AnswerFormatError(ValueError):
-    """An answer that cannot be checked (no option chosen, not a number): said plainly, not counted."""
-
-
-@dataclass
-class Verdict:
-    """The outcome of checking one answer."""
-
-    correct: bool
-    lines: list[str] = field(default_factory=list)
-
-
-def shuffled_options(question: Question, learner: str) -> list[int]:
-    """Option order for this learner: shuffled, but the same on every retry and re-run (seeded per learner)."""
-    order = list(range(len(question.options)))
-    random.Random(f"{learner}:{question.id}").shuffle(order)
-    return order
-
-
-def parse_number(text: str) -> float:
-    """A typed number; accepts a decimal comma ("2,5") and a trailing unit ("2.5 mm")."""
-    cleaned = str(text).strip().replace(",", ".")
-    for part in cleaned.split():
-        try:
-            return float(part)
-        except ValueError:
-            continue
-    raise AnswerFormatError("Please type a number, for example 2.5")
-
-
-def grade_choice(question: Question, chosen: set[int], order: list[int]) -> Verdict:
-    """Check a choice answer given as original option indexes; feedback per chosen option, labelled as shown."""
-    if not chosen:
-        raise AnswerFormatError(
-            "Please choose an answer first." if question.kind == "single" else "Please tick at least one answer first."
-        )
-    if question.kind == "single" and len(chosen) != 1:
-        raise AnswerFormatError("Please choose one answer.")
-    correct_set = {index for index, option in enumerate(question.options) if option.correct}
-    lines = []
-    for position, index in enumerate(order):
-        if index in chosen:
-            option = question.options[index]
-            mark = "✔" if option.correct else "✘"
-            lines.append(f"{mark} {LETTERS[position]}: {option.feedback}")
-    if question.kind == "multiple" and not chosen - correct_set and chosen != correct_set:
-        lines.append("Everything you ticked is right, but at least one correct answer is still missing.")
-    return Verdict(chosen == correct_set, lines)
-
-
-def grade_numeric(question: Question, typed: str) -> Verdict:
-    """Check a numeric answer against the key within its tolerance; known wrong ranges get their own feedback."""
-    value = parse_number(typed)
-    if abs(value - question.answer) <= question.tolerance + 1e-9:
-        return Verdict(True, [f"{value:g} {question.unit}".strip() + " is right."])
-    for hint in question.hints:
-        if hint.low - 1e-9 <= value <= hint.high + 1e-9:
-            return Verdict(False, [hint.feedback])
-    return Verdict(False, [question.wrong_feedback])
-
-
-def status_box(colour: str, background: str, inner_html: str, css_class: str = "") -> str:
-    """The course's message box: coloured bar and tint, read out by screen readers; the inner HTML holds the words."""
-    class_attribute = f' class="{css_class}"' if css_class else ""
-    return (
-        f'<div{class_attribute} role="status" aria-live="polite" style="color:{colour};background:{background};'
-        f'border-left:6px solid {colour};padding:8px 12px;margin:4px 0">{inner_html}</div>'
-    )
-
-
-def feedback_box(tone: str, lines: list[str], extra: str = "", headline: str | None = None) -> str:
-    """Feedback HTML: a word and a symbol first (never colour alone), announced to screen readers.
-
-    `headline` replaces the tone's own ("✔ Correct.") where that would read oddly, and must keep a symbol and words.
-    """
-    colour, background, default_headline = TONES[tone]
-    headline = html.escape(headline) if headline else default_headline
-    body = "".join(f"<div>{html.escape(line)}</div>" for line in lines)
-    return status_box(colour, background, f"<strong>{headline}</strong>{body}{extra}")
-
-
-def unavailable(what: str, problem: Exception) -> HTML:
-    """A plain message in place of a widget whose course data could not be loaded, for the learner to pass on."""
-    return HTML(feedback_box("info", [f"The {what} could not be loaded. Please tell your trainer:", str(problem)]))
-
-
-def explanation_html(question: Question) -> str:
-    """The explanation with its references written out, so every statement traces to a source."""
-    sources = html.escape(cite(question.references)) if question.references else ""
-    refs = f'<div style="font-size:90%;margin-top:4px"><em>Sources:</em> {sources}</div>' if sources else ""
-    return f'<div style="margin-top:6px"><strong>Why:</strong> {html.escape(question.explanation)}{refs}</div>'
+from mesocourse.quiz.checking import (
+    EXPLAIN_AFTER_WRONG,
+    LETTERS,
+    AnswerFormatError,
+    Verdict,
+    grade_choice,
+    grade_numeric,
+    shuffled_options,
+)
 
 
 class QuestionView:

@@ -1,0 +1,1 @@
+"""Self-study quizzes: `checking` decides right or wrong (plain Python), `widgets` shows questions and feedback."""
