@@ -84,7 +84,7 @@ def bench_notebook(bank: str, with_explorer: bool) -> nbformat.NotebookNode:
         nbformat.v4.new_code_cell(f'show_quiz("{bank}")'),
     ]
     if with_explorer:
-        cells.append(nbformat.v4.new_code_cell("from mesocourse.skin import depth_explorer\ndepth_explorer()"))
+        cells.append(nbformat.v4.new_code_cell("from mesocourse.skin.widgets import depth_explorer\ndepth_explorer()"))
     notebook = nbformat.v4.new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     return notebook
@@ -93,7 +93,7 @@ def bench_notebook(bank: str, with_explorer: bool) -> nbformat.NotebookNode:
 def explorer_available() -> bool:
     """True once the depth explorer (module 03's engine) is part of the course."""
     try:
-        from mesocourse.skin import depth_explorer  # noqa: F401
+        from mesocourse.skin.widgets import depth_explorer  # noqa: F401
     except ImportError:
         return False
     return True
@@ -240,7 +240,7 @@ def measure_in(scratch: Path, repeats: int, warmup: int) -> dict:
             "samples_ms": [round(value, 1) for value in reference],
         },
         "results": results,
-        "not_measured": [] if redraw else ["depth explorer redraw (mesocourse.skin is not installed)"],
+        "not_measured": [] if redraw else ["depth explorer redraw (mesocourse.skin.widgets is not installed)"],
         "machine": {"python": platform.python_version(), "platform": platform.platform(), "chromium": chromium_version},
     }
 

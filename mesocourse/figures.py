@@ -31,7 +31,7 @@ def figure_maker(name: str):
 
 
 # Modules that register figure makers; imported on first use so the quiz does not pull in every engine part.
-FIGURE_MODULES = ("mesocourse.skin", "mesocourse.aftercare")
+FIGURE_MODULES = ("mesocourse.skin.figures", "mesocourse.aftercare.figures")
 
 
 def make_figure(name: str, args: dict):
