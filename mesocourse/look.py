@@ -108,3 +108,13 @@ def explanation_html(item) -> str:
     sources = html.escape(cite(item.references)) if item.references else ""
     refs = f'<div style="font-size:90%;margin-top:4px"><em>Sources:</em> {sources}</div>' if sources else ""
     return f'<div style="margin-top:6px"><strong>Why:</strong> {html.escape(item.explanation)}{refs}</div>'
+
+
+def table_html(headers: list[str], rows: list[list[str]]) -> str:
+    """A course table: plain headers (escaped here) over rows of cells that are already HTML, aligned for reading."""
+    head = "".join(f"<th style='text-align:left'>{html.escape(header)}</th>" for header in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td style='text-align:left;vertical-align:top'>{cell}</td>" for cell in row) + "</tr>"
+        for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

@@ -1,0 +1,1 @@
+"""Aftercare after mesotherapy: `model` (data, call lookup, dates), `figures`, `handout` (PDF), `tables`, `widgets`."""

@@ -1,0 +1,266 @@
+"""mesocourse.aftercare.model: consistent timeline data, the call lookup and the dated handout instructions."""
+
+import copy
+from datetime import date, datetime
+
+import pytest
+
+from mesocourse.aftercare.model import (
+    AFTERCARE_FILE,
+    AFTERCARE_SCHEMA,
+    COMPLICATIONS_FILE,
+    COMPLICATIONS_SCHEMA,
+    URGENCY_ORDER,
+    Duration,
+    UnknownSymptom,
+    advice_for,
+    aftercare,
+    check_call_answer,
+    complications,
+    handout_instructions,
+    long_date,
+    parse_aftercare,
+    parse_treatment_date,
+)
+from mesocourse.assets import AssetError, load_asset
+from mesocourse.bank import load_bank
+from mesocourse.references import resolve
+
+LAST_DAY_CHECKED = 400
+
+
+def raw_aftercare() -> dict:
+    """A private copy of the parsed YAML, safe to break in a test."""
+    return copy.deepcopy(load_asset(AFTERCARE_FILE, AFTERCARE_SCHEMA))
+
+
+def all_reference_keys(node) -> list[str]:
+    """Every key in every `references` list, however deep."""
+    keys = []
+    if isinstance(node, dict):
+        for name, value in node.items():
+            keys.extend(value if name == "references" else all_reference_keys(value))
+    elif isinstance(node, list):
+        for value in node:
+            keys.extend(all_reference_keys(value))
+    return keys
+
+
+# --- the data -------------------------------------------------------------------------------------------------
+
+
+def test_no_instruction_ends_before_it_starts():
+    """Every aftercare item ends (or lasts until healed) no earlier than it starts."""
+    for item in aftercare().items:
+        assert item.end is None or item.end.hours >= item.start.hours, item.id
+
+
+def test_course_choice_is_never_shorter_than_the_longest_source():
+    """Where sources disagree, the course keeps the longer, safer time and says why."""
+    ranged = [item for item in aftercare().items if item.sources_say]
+    assert len(ranged) >= 5
+    for item in ranged:
+        assert item.sources_say.shortest.hours <= item.sources_say.longest.hours, item.id
+        assert item.end.hours >= item.sources_say.longest.hours, item.id
+        assert item.choice, f"{item.id} has a range but no reason for the course's choice"
+
+
+def test_the_issue_list_of_instructions_is_covered():
+    """The instructions the course promised are all there, with the course's times."""
+    data = aftercare()
+    assert data.item("no-makeup").end.hours == 48
+    assert data.item("no-exercise").end.hours == 48
+    assert data.item("no-heat-or-swimming").end.days == 14
+    assert data.item("sun-protection").end.days == 14
+    assert data.item("wash-gently").end.days == 1
+    assert data.item("keep-clean").until_healed
+    for item_id in ("cold-compress", "moisturise", "no-massage-or-devices", "no-peels-or-laser", "hydration"):
+        assert data.item(item_id)
+
+
+def test_every_reference_resolves():
+    """Each reference key in the aftercare and complications data is in assets/references.yaml."""
+    keys = all_reference_keys(load_asset(AFTERCARE_FILE, AFTERCARE_SCHEMA))
+    keys += all_reference_keys(load_asset(COMPLICATIONS_FILE, COMPLICATIONS_SCHEMA))
+    assert len(keys) > 50
+    for key in set(keys):
+        assert resolve(key)["citation"]
+
+
+def test_only_the_unsourced_complication_has_no_reference():
+    """Necrosis is the one entry without a source, and it is marked as such rather than silently cited."""
+    unsourced = [entry["id"] for entry in complications()["uncommon"] if not entry["references"]]
+    assert unsourced == ["necrosis"]
+    assert complications()["uncommon"][-1].get("sourced") is False
+
+
+def test_late_window_agrees_between_the_two_files():
+    """The timeline's late-infection window is the onset in the complications data (1-12 weeks, 3 days-29 weeks)."""
+    late = aftercare().red_flag("late-infection")
+    onset = complications()["mycobacteria"]["onset"]
+    assert [late.from_day, late.to_day] == onset["reported_range_days"]
+    assert [late.typical_from_day, late.typical_to_day] == [7 * week for week in onset["typical_weeks"]]
+
+
+def test_symptom_windows_cover_every_day_exactly_once():
+    """For every symptom, each day from 0 on falls in exactly one advice window."""
+    for symptom in aftercare().symptoms:
+        for day in range(LAST_DAY_CHECKED):
+            assert sum(window.covers(day) for window in symptom.windows) == 1, (symptom.id, day)
+
+
+def test_a_gap_between_windows_is_refused_with_its_place():
+    """A window that starts late (a gap) is an AssetError naming the symptom and window."""
+    raw = raw_aftercare()
+    raw["symptoms"][0]["windows"][1]["from_day"] += 2
+    with pytest.raises(AssetError, match=r"symptom 'swelling', window 2: starts on day 6, expected day 4"):
+        parse_aftercare(raw)
+
+
+def test_an_item_ending_before_it_starts_is_refused():
+    """An end earlier than the start is an AssetError naming the item."""
+    raw = raw_aftercare()
+    raw["items"][0]["start"] = {"amount": 5, "unit": "days"}
+    with pytest.raises(AssetError, match=r"item 'cold-compress': it ends \(3 days\) before it starts"):
+        parse_aftercare(raw)
+
+
+def test_a_scenario_with_an_unknown_symptom_is_refused():
+    """A practice call naming a symptom the lookup does not know is an AssetError."""
+    raw = raw_aftercare()
+    raw["call_scenarios"][0]["symptom"] = "hiccups"
+    with pytest.raises(AssetError, match=r"call scenario 1: unknown symptom 'hiccups'"):
+        parse_aftercare(raw)
+
+
+def test_outbreak_numbers_match_their_labels():
+    """The French outbreak's count and total give the 15.2% attack rate its label states."""
+    france = next(o for o in complications()["outbreaks"] if o["place"] == "France")
+    assert f"{100 * france['count'] / france['out_of']:.1f}%" in france["how_many"]
+    assert len(complications()["outbreaks"]) == 10
+
+
+# --- the call lookup ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "symptom", "urgency"),
+    [
+        (1, "swelling", "expected"),
+        (3, "redness", "expected"),
+        (6, "redness", "call"),
+        (5, "bruising", "expected"),
+        (20, "bruising", "call"),
+        (0, "itching", "expected"),
+        (4, "itching", "call"),
+        (2, "pus", "call"),
+        (0, "breathing-difficulty", "emergency"),
+        (35, "lumps", "call"),
+        (60, "not-healing-on-antibiotics", "call"),
+        (1, "spreading-pain", "call"),
+    ],
+)
+def test_advice_by_day_and_symptom(day, symptom, urgency):
+    """The lookup gives the urgency the course teaches for this day and symptom."""
+    assert advice_for(day, symptom).urgency == urgency
+
+
+def test_pus_and_allergy_signs_are_never_expected():
+    """Pus, spreading pain, rash or breathing trouble are never 'expected', whatever the day."""
+    for symptom in ("pus", "spreading-pain", "rash-or-hives", "breathing-difficulty", "lumps"):
+        for day in range(LAST_DAY_CHECKED):
+            assert advice_for(day, symptom).urgency != "expected", (symptom, day)
+
+
+def test_late_lumps_point_to_mycobacteria_with_sources():
+    """Lumps weeks later name atypical mycobacterial infection and cite the onset sources."""
+    advice = advice_for(35, "lumps")
+    assert "mycobacterial" in advice.staff
+    assert {"ref-30", "ref-42"} <= set(advice.references)
+    assert "mesotherapy" in advice.tell
+
+
+def test_symptom_is_found_by_its_label_too():
+    """Staff may pass the label as shown in the dropdown, in any case."""
+    assert advice_for(2, "  BRUISING ").symptom == "bruising"
+    assert advice_for(2, "Yellow discharge or pus").symptom == "pus"
+
+
+def test_unknown_symptom_lists_the_known_ones():
+    """An unknown symptom is a plain error that lists every symptom the lookup knows."""
+    with pytest.raises(UnknownSymptom) as problem:
+        advice_for(3, "fever")
+    message = str(problem.value)
+    assert "Unknown symptom 'fever'" in message
+    for symptom in aftercare().symptoms:
+        assert symptom.id in message
+
+
+@pytest.mark.parametrize("day", [-1, 2.5, "3", None, True])
+def test_bad_day_is_refused_plainly(day):
+    """A day before the treatment or not a whole number gives a ValueError saying what a day is."""
+    with pytest.raises(ValueError, match="day"):
+        advice_for(day, "swelling")
+
+
+def test_check_call_answer_follows_the_lookup():
+    """For every practice call, the right urgency is the lookup's and any other is wrong."""
+    for scenario in aftercare().scenarios:
+        right = advice_for(scenario.day, scenario.symptom).urgency
+        for urgency in URGENCY_ORDER:
+            assert check_call_answer(scenario, urgency)[0] == (urgency == right)
+
+
+# --- dates for the handout ------------------------------------------------------------------------------------
+
+
+def test_end_dates_cross_month_and_year_ends():
+    """A 2-week rule from 20 December ends on 3 January; 48 hours from 30 December ends on 1 January."""
+    data = aftercare()
+    assert data.item("no-heat-or-swimming").end_date(date(2026, 12, 20)) == date(2027, 1, 3)
+    assert data.item("no-makeup").end_date(date(2026, 12, 30)) == date(2027, 1, 1)
+    assert data.item("no-massage-or-devices").end_date(date(2026, 1, 30)) == date(2026, 2, 2)
+    assert data.item("no-exercise").end_date(date(2028, 2, 27)) == date(2028, 2, 29)
+    assert data.item("keep-clean").end_date(date(2026, 12, 20)) is None
+
+
+def test_part_days_round_up():
+    """6 hours counts as a whole day on the calendar, 48 hours as two: the patient never stops too early."""
+    assert Duration(6, "hours").calendar_days == 1
+    assert Duration(48, "hours").calendar_days == 2
+    assert Duration(2, "weeks").calendar_days == 14
+
+
+def test_long_date_is_english_with_weekday():
+    """Dates print as 'Sunday 6 December 2026' whatever the machine's language."""
+    assert long_date(date(2026, 12, 6)) == "Sunday 6 December 2026"
+    assert long_date(date(2027, 1, 3)) == "Sunday 3 January 2027"
+
+
+def test_handout_instructions_are_dated_sentences():
+    """Each instruction becomes a sentence with its end date, or 'until healed' words."""
+    lines = handout_instructions("2026-11-22")
+    assert "No sauna, steam room, hot bath or swimming until Sunday 6 December 2026." in lines
+    assert "Do not put makeup on the treated area until Tuesday 24 November 2026." in lines
+    assert any("until the injection points have healed" in line for line in lines)
+    assert not any("{until}" in line for line in lines)
+
+
+@pytest.mark.parametrize("value", [date(2026, 12, 20), datetime(2026, 12, 20, 15, 30), "2026-12-20", " 2026-12-20 "])
+def test_treatment_date_accepts_dates_and_iso_text(value):
+    """A date, a datetime or an ISO text all give the same treatment date."""
+    assert parse_treatment_date(value) == date(2026, 12, 20)
+
+
+# --- the quiz -------------------------------------------------------------------------------------------------
+
+
+def test_quiz_numbers_are_the_data_numbers():
+    """The numbers the quiz asks are the ones in the data, so the figure and the quiz cannot drift apart."""
+    bank = load_bank("05-aftercare-and-complications")
+    data = aftercare()
+    assert len(bank.questions) >= 12
+    assert bank.question("makeup-hours").answer == data.item("no-makeup").end.hours
+    assert bank.question("late-window-weeks").answer == data.red_flag("late-infection").to_day // 7
+    ends = data.item("no-heat-or-swimming").end_date(date(2026, 12, 20))
+    assert bank.question("handout-date-across-year").answer == ends.day and ends.month == 1
