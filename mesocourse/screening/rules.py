@@ -6,21 +6,15 @@ decides; the order, and why doctor review ranks above defer, is written there (`
 
 import dataclasses
 import difflib
-import html
 from dataclasses import dataclass
 from functools import cache
 
-import ipywidgets as widgets
-from IPython.display import HTML
-
 from mesocourse.assets import AssetError, load_asset
-from mesocourse.look import FORM_STYLE, QUIZ_STYLE, explanation_html, feedback_box, unavailable
 
 DATA_FILE, SCHEMA_FILE = "screening.yaml", "screening.schema.json"
 TREAT = "treat"
 # The sex value that pregnancy and breastfeeding contradict on the form.
 MALE = "male"
-DESCRIPTION_WIDTH = "55%"
 
 
 class IntakeError(ValueError):
@@ -390,6 +384,19 @@ def as_intake(value) -> Intake:
     return check_intake(Intake(**value))
 
 
+def number_from_text(text: str, spec: FieldSpec):
+    """A typed whole number for a number field; empty gives None (nothing to report)."""
+    cleaned = str(text).strip()
+    if not cleaned:
+        return None
+    try:
+        return int(cleaned)
+    except ValueError:
+        raise IntakeError(
+            f"“{spec.label}”: type a whole number such as 3, or leave it empty; {cleaned!r} is not one.", spec.name
+        ) from None
+
+
 # ---- The decision -------------------------------------------------------------------------------------------------
 
 
@@ -521,196 +528,6 @@ def decision_label(outcome: str) -> str:
     return screening_data().decisions[outcome]["label"]
 
 
-# ---- Views --------------------------------------------------------------------------------------------------------
-
-
-class WidgetView:
-    """A course widget object that shows itself when it is the last value of a notebook cell."""
-
-    widget: widgets.Widget
-
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
-
-
-def _folded(summary: str, body: str) -> str:
-    """A section staff can open when they need it, so the decision itself stays short enough to see at a glance."""
-    return f"<details><summary style='cursor:pointer'>{summary}</summary>{body}</details>"
-
-
-def findings_html(decision: Decision, folded: bool = False) -> str:
-    """Each finding with what staff do, its details and its explanation with sources; then when to come back."""
-    data = screening_data()
-    parts = []
-    for finding in decision.findings:
-        rule = finding.rule
-        category = data.categories[rule.category]["title"]
-        detail = f" {html.escape(finding.detail)}" if finding.detail else ""
-        evidence = (
-            f'<div style="margin-top:2px"><em>How strong the evidence is:</em> {html.escape(rule.evidence)}</div>'
-            if rule.evidence
-            else ""
-        )
-        why = explanation_html(rule) + evidence
-        leads_to = decision_label(rule.decision)
-        kind = category if category == leads_to else f"{category} → {leads_to}"
-        parts.append(
-            f'<li style="margin-bottom:8px"><strong>{html.escape(rule.title)}</strong> ({html.escape(kind)}). '
-            f"<em>What you do:</em> {html.escape(finding.action)}{detail}"
-            f"{_folded('Why, and the sources', why) if folded else why}</li>"
-        )
-    found = (
-        f"<div><strong>What was found:</strong></div><ul>{''.join(parts)}</ul>"
-        if parts
-        else ("<div>Nothing on the form stops the treatment.</div>")
-    )
-    come_back = decision.come_back()
-    if come_back:
-        lines = "".join(f"<li>{html.escape(line)}</li>" for line in come_back)
-        found += f"<div><strong>When the patient can come back:</strong></div><ul>{lines}</ul>"
-    return found
-
-
-def decision_html(decision: Decision) -> str:
-    """The whole decision for staff: what to do, why (with sources), before-treatment checks and pre-care."""
-    extra = findings_html(decision, folded=True)
-    if decision.before_treatment:
-        checks = "".join(
-            f"<li>{html.escape(item['text'])} <small>[{', '.join(item['references'])}]</small></li>"
-            for item in decision.before_treatment
-        )
-        extra += f"<div><strong>Before you inject:</strong></div><ul>{checks}</ul>"
-    if decision.precare:
-        advice = "".join(
-            f"<li>{html.escape(item.text)} <small>[{', '.join(item.references)}]</small>"
-            f"{' <strong>(not kept this time)</strong>' if item.broken_today else ''}</li>"
-            for item in decision.precare
-        )
-        extra += _folded("<strong>Pre-care to tell the patient before the appointment</strong>", f"<ul>{advice}</ul>")
-    headline = (
-        f"<div style='font-size:115%;margin:2px 0'><strong>Decision: {html.escape(decision.label)}.</strong></div>"
-        f"<div>{html.escape(decision.meaning)}</div>"
-    )
-    return feedback_box("info", [], headline + extra)
-
-
-def number_from_text(text: str, spec: FieldSpec):
-    """A typed whole number for a number field; empty gives None (nothing to report)."""
-    cleaned = str(text).strip()
-    if not cleaned:
-        return None
-    try:
-        return int(cleaned)
-    except ValueError:
-        raise IntakeError(
-            f"“{spec.label}”: type a whole number such as 3, or leave it empty; {cleaned!r} is not one.", spec.name
-        ) from None
-
-
-class ScreeningForm(WidgetView):
-    """The intake form: staff tick what the patient reports and see the decision and its reasons at once."""
-
-    def __init__(self):
-        data = screening_data()
-        self.checkboxes: dict[str, widgets.Checkbox] = {}
-        self.choices: dict[str, widgets.Dropdown] = {}
-        self.numbers: dict[str, widgets.Text] = {}
-        self.result: Decision | None = None
-        self.problem: str | None = None
-        sections = []
-        for group_id, group_title in data.groups.items():
-            items = [widgets.HTML(f"<h4 style='margin:10px 0 2px 0'>{html.escape(group_title)}</h4>")]
-            for spec in data.fields.values():
-                if spec.group != group_id or spec.kind == "text":
-                    continue
-                control = self._control(spec)
-                control.observe(self._on_answer_changed, names="value")
-                items.append(control)
-                if spec.help:
-                    items.append(widgets.HTML(f"<small style='margin-left:4px'>{html.escape(spec.help)}</small>"))
-            sections.append(widgets.VBox(items))
-        self.decision = widgets.HTML()
-        self.reset_button = widgets.Button(description="Clear the form", tooltip="Start again with a new patient")
-        self.reset_button.on_click(self._on_reset)
-        intro = widgets.HTML(
-            f"{QUIZ_STYLE}{FORM_STYLE}<p>Tick what the patient reports. The decision beside the form updates at "
-            "once.</p>"
-        )
-        answers = widgets.VBox([*sections, self.reset_button], layout=widgets.Layout(width="55%", min_width="22em"))
-        # Beside the form (below it on a narrow screen), so the decision is in view while staff tick.
-        verdict = widgets.VBox(
-            [self.decision],
-            layout=widgets.Layout(width="42%", min_width="18em", align_self="flex-start", margin="0 0 0 2%"),
-        )
-        self.widget = widgets.VBox(
-            [intro, widgets.HBox([answers, verdict], layout=widgets.Layout(flex_flow="row wrap"))]
-        )
-        self.widget.add_class("mesocourse-quiz")
-        self.widget.add_class("mesocourse-screening")
-        self._on_answer_changed()
-
-    def _control(self, spec: FieldSpec) -> widgets.Widget:
-        layout = widgets.Layout(width="100%")
-        if spec.kind == "yes-no":
-            box = widgets.Checkbox(value=False, description=spec.label, indent=False, layout=layout)
-            self.checkboxes[spec.name] = box
-        elif spec.kind == "choice":
-            box = widgets.Dropdown(
-                options=[(label, key) for key, label in spec.choices],
-                value=spec.choices[0][0],
-                description=spec.label,
-                style={"description_width": DESCRIPTION_WIDTH},
-                layout=layout,
-            )
-            self.choices[spec.name] = box
-        else:
-            box = widgets.Text(
-                value="",
-                placeholder="empty = none recently" if spec.kind != "age" else "years",
-                description=spec.label,
-                style={"description_width": DESCRIPTION_WIDTH},
-                layout=layout,
-            )
-            self.numbers[spec.name] = box
-        return box
-
-    def answers(self) -> dict:
-        """The form as an intake dict (numbers parsed; IntakeError for text that is not a whole number)."""
-        data = screening_data()
-        values = {name: box.value for name, box in self.checkboxes.items()}
-        values.update({name: box.value for name, box in self.choices.items()})
-        values.update({name: number_from_text(box.value, data.fields[name]) for name, box in self.numbers.items()})
-        return values
-
-    def _on_answer_changed(self, change=None) -> None:
-        """Screen again and show the decision, or say plainly what on the form needs fixing."""
-        try:
-            self.result = screen(self.answers())
-            self.problem = None
-            self.decision.value = decision_html(self.result)
-        except IntakeError as problem:
-            self.result = None
-            self.problem = str(problem)
-            self.decision.value = feedback_box("info", ["No decision yet: the form needs checking.", str(problem)])
-
-    def _on_reset(self, _button=None) -> None:
-        """Clear every answer for the next patient."""
-        for box in self.checkboxes.values():
-            box.value = False
-        for name, box in self.choices.items():
-            box.value = screening_data().fields[name].choices[0][0]
-        for box in self.numbers.values():
-            box.value = ""
-
-
-def screening_form():
-    """The intake form for the notebook; broken screening data shows a plain message instead of a traceback."""
-    try:
-        return ScreeningForm()
-    except AssetError as problem:
-        return unavailable("screening form", problem)
-
-
 def describe_trigger(rule: Rule) -> str:
     """A rule's trigger in the words of the intake form, e.g. "Diabetes: Yes, not well controlled..."."""
     fields = screening_data().fields
@@ -727,98 +544,3 @@ def describe_trigger(rule: Rule) -> str:
         return f"{spec.label}: " + " or ".join(spec.choice_label(value) for value in values)
 
     return " and ".join(words(condition) for condition in rule.trigger)
-
-
-def _table(headers: list[str], rows: list[list[str]]) -> str:
-    head = "".join(f"<th style='text-align:left'>{html.escape(h)}</th>" for h in headers)
-    body = "".join(
-        "<tr>" + "".join(f"<td style='text-align:left;vertical-align:top'>{cell}</td>" for cell in row) + "</tr>"
-        for row in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _refs(keys) -> str:
-    return f"<small>[{', '.join(keys)}]</small>"
-
-
-def decision_order_html() -> str:
-    """The four decisions, strictest first, with what each means and why doctor review outranks defer."""
-    data = screening_data()
-    rows = [
-        [
-            str(rank),
-            f"<strong>{html.escape(data.decisions[d]['label'])}</strong>",
-            html.escape(data.decisions[d]["meaning"]),
-        ]
-        for rank, d in enumerate(data.order, start=1)
-    ]
-    return _table(["Rank", "Decision", "What it means"], rows) + f"<p>{html.escape(data.order_reason)}</p>"
-
-
-def rules_table_html(category: str) -> str:
-    """The rules of one category: when each applies, what staff do, and the sources."""
-    data = screening_data()
-    if category not in data.categories:
-        raise KeyError(f"no rule category {category!r}; known: {', '.join(data.categories)}")
-    rows = []
-    for rule in data.rules:
-        if rule.category != category:
-            continue
-        evidence = f"<br><em>{html.escape(rule.evidence)}</em>" if rule.evidence else ""
-        rows.append(
-            [
-                f"<strong>{html.escape(rule.title)}</strong>",
-                html.escape(describe_trigger(rule)),
-                f"{html.escape(decision_label(rule.decision))}: {html.escape(rule.staff_action)}{evidence}",
-                _refs(rule.references),
-            ]
-        )
-    return _table(["Finding", "On the form", "Decision and what you do", "Sources"], rows)
-
-
-def precare_table_html() -> str:
-    """Pre-care given to every patient: what the sources say, what the course teaches, what the patient is told."""
-    rows = []
-    for rule in screening_data().rules:
-        instruction = rule.patient_instruction
-        if instruction is None or instruction.given != "always":
-            continue
-        wait = rule.waiting_time
-        if wait:
-            says = (
-                "<ul style='margin:0'>"
-                + "".join(f"<li>{html.escape(text)} {_refs(keys)}</li>" for text, keys in wait.sources)
-                + "</ul>"
-            )
-            course = f"<strong>{html.escape(wait.text())}</strong>"
-        else:
-            says = f"{html.escape(rule.explanation)} {_refs(rule.references)}"
-            course = html.escape(rule.staff_action)
-        told = html.escape(instruction.text.replace("{wait}", wait.text() if wait else ""))
-        rows.append([f"<strong>{html.escape(rule.title)}</strong>", says, course, told])
-    return _table(
-        ["Before the visit", "What the sources say", "What the course teaches", "What the patient is told"], rows
-    )
-
-
-def _shown(make_html, what: str) -> HTML:
-    try:
-        return HTML(make_html())
-    except AssetError as problem:
-        return unavailable(what, problem)
-
-
-def decision_order() -> HTML:
-    """The decision order table for the notebook."""
-    return _shown(decision_order_html, "decision order")
-
-
-def rules_table(category: str) -> HTML:
-    """One category's rules as a table for the notebook."""
-    return _shown(lambda: rules_table_html(category), "rules table")
-
-
-def precare_table() -> HTML:
-    """The pre-care table for the notebook."""
-    return _shown(precare_table_html, "pre-care table")

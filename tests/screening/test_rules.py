@@ -1,5 +1,4 @@
-"""mesocourse.screening: every rule fires on its own patient and on no other, the strictest finding decides, bad
-intake is refused in plain words, pre-care never tells a patient to stop a prescribed medicine, and the form works."""
+"""mesocourse.screening.rules: each rule fires on its own patient only, the strictest decides, bad intake is refused."""
 
 import copy
 
@@ -9,20 +8,14 @@ from mesocourse.assets import AssetError, load_asset
 from mesocourse.bank import load_bank
 from mesocourse.paths import NOTEBOOKS
 from mesocourse.references import keys_in_text
-from mesocourse.screening import (
+from mesocourse.screening.rules import (
     DATA_FILE,
     SCHEMA_FILE,
     Intake,
     IntakeError,
-    ScreeningForm,
-    decision_html,
-    decision_order_html,
     parse_screening,
-    precare_table_html,
-    rules_table_html,
     screen,
     screening_data,
-    screening_form,
     strictest,
 )
 
@@ -191,25 +184,6 @@ def test_precare_marks_what_the_patient_did_not_keep_today():
     assert broken == {"alcohol-too-recent"}
 
 
-@pytest.mark.parametrize("answers", [{}, {"aspirin_days_ago": 0}, {"nsaid_days_ago": 2, "aspirin_days_ago": 1}])
-def test_a_patient_on_a_prescribed_blood_thinner_is_never_told_to_stop_or_wait(answers):
-    """No pause-your-aspirin advice and no waiting time reach a patient on a prescribed blood thinner."""
-    decision = screen(patient(prescribed_blood_thinner=True, **answers))
-    shown = decision_html(decision) + " ".join(decision.come_back())
-    assert decision.outcome == "doctor-review"
-    assert "do not take it for" not in shown and "do not take them for" not in shown
-    assert "more before the treatment" not in shown
-    assert "Keep taking your prescribed blood thinner" in shown
-    assert "never tell the patient to stop" in shown.lower() or not answers
-
-
-def test_the_decision_html_explains_each_finding_with_its_sources():
-    """Each finding shows what staff do, the reason, and its sources written out."""
-    shown = decision_html(screen(patient(sex="female", pregnant=True)))
-    assert "Decision: Do not treat." in shown
-    assert "Pregnancy" in shown and "Why:" in shown and "Kybella PI" in shown
-
-
 # ---- Bad intake ------------------------------------------------------------------------------------------------
 
 
@@ -347,115 +321,3 @@ def test_quiz_decisions_agree_with_the_screening_rules(question_id):
     right = next(o for o in load_bank("04-contraindications-and-screening").question(question_id).options if o.correct)
     assert screen(answers).outcome == outcome
     assert right.text.startswith(words)
-
-
-# ---- Tables and the form -----------------------------------------------------------------------------------
-
-
-def test_decision_order_table_lists_the_decisions_strictest_first_with_the_reason():
-    """The table shows the four labels in rank order and explains why doctor review outranks defer."""
-    shown = decision_order_html()
-    labels = [screening_data().decisions[d]["label"] for d in screening_data().order]
-    assert [shown.index(label) for label in labels] == sorted(shown.index(label) for label in labels)
-    assert "Doctor review ranks above defer" in shown
-
-
-@pytest.mark.parametrize("category", ["do-not-treat", "defer", "doctor-review", "product-specific", "pre-care"])
-def test_each_category_table_lists_exactly_its_rules(category):
-    """A category's table names every rule of that category and none of the others."""
-    shown = rules_table_html(category)
-    for rule in screening_data().rules:
-        assert (f"<strong>{rule.title}</strong>" in shown) == (rule.category == category), rule.id
-
-
-def test_an_unknown_category_is_a_clear_error():
-    """Asking for a category that does not exist names the known ones."""
-    with pytest.raises(KeyError, match="known"):
-        rules_table_html("maybe")
-
-
-def test_precare_table_shows_each_source_and_the_courses_choice():
-    """The waiting-time rows show every source's figure and the safer wait the course teaches."""
-    shown = precare_table_html()
-    assert "at least 2 weeks" in shown and "1 week" in shown and "24 to 48 hours" in shown
-    assert "<strong>14 days</strong>" in shown and "<strong>7 days</strong>" in shown
-    assert "<strong>48 hours</strong>" in shown
-
-
-def test_form_has_a_control_for_every_answer():
-    """Every yes-no field is a checkbox, every choice a dropdown, every number a text box."""
-    form = ScreeningForm()
-    kinds = {spec.name: spec.kind for spec in screening_data().fields.values()}
-    assert set(form.checkboxes) == {name for name, kind in kinds.items() if kind == "yes-no"}
-    assert set(form.choices) == {name for name, kind in kinds.items() if kind == "choice"}
-    assert set(form.numbers) == {name for name, kind in kinds.items() if kind in ("age", "days-ago", "hours-ago")}
-
-
-def test_form_gives_no_decision_until_the_age_is_typed():
-    """An empty form does not say 'treat': it asks for the age."""
-    form = ScreeningForm()
-    assert form.result is None
-    assert "No decision yet" in form.decision.value and "age" in form.decision.value
-
-
-def test_form_updates_the_decision_as_staff_tick():
-    """Typing an age gives 'treat'; ticking pregnancy turns it to 'do not treat' with the reason and its source."""
-    form = ScreeningForm()
-    form.numbers["age"].value = "30"
-    assert form.result.outcome == "treat" and "Decision: Treat." in form.decision.value
-    form.checkboxes["pregnant"].value = True
-    assert form.result.outcome == "do-not-treat"
-    assert "Pregnancy" in form.decision.value and "Kybella PI" in form.decision.value
-
-
-def test_form_handles_two_findings_and_a_choice():
-    """A 58-year-old with controlled diabetes and a silicon product: do not treat, with the silicon rule."""
-    form = ScreeningForm()
-    form.numbers["age"].value = "58"
-    form.choices["diabetes"].value = "controlled"
-    form.checkboxes["product_contains_organic_silicon"].value = True
-    assert form.result.outcome == "do-not-treat"
-    assert form.result.rule_ids == ("silicon-diabetes",)
-
-
-@pytest.mark.parametrize(("typed", "words"), [("-3", "cannot be negative"), ("three", "whole number")])
-def test_form_refuses_a_bad_number_instead_of_deciding(typed, words):
-    """A negative or non-numeric number of days shows what to fix and no decision."""
-    form = ScreeningForm()
-    form.numbers["age"].value = "30"
-    form.numbers["nsaid_days_ago"].value = typed
-    assert form.result is None and words in form.problem
-    assert "No decision yet" in form.decision.value
-
-
-def test_form_refuses_a_contradiction():
-    """Pregnancy ticked for a man shows the contradiction, not a decision."""
-    form = ScreeningForm()
-    form.numbers["age"].value = "40"
-    form.choices["sex"].value = "male"
-    form.checkboxes["pregnant"].value = True
-    assert form.result is None and "male" in form.problem
-
-
-def test_clear_button_resets_every_answer():
-    """After 'Clear the form' nothing is ticked, every choice is back to its first answer, every number empty."""
-    form = ScreeningForm()
-    form.numbers["age"].value = "30"
-    form.checkboxes["acne_at_site"].value = True
-    form.choices["heart_disease"].value = "uncontrolled"
-    form.reset_button.click()
-    assert not any(box.value for box in form.checkboxes.values())
-    assert all(box.value == "" for box in form.numbers.values())
-    assert form.choices["heart_disease"].value == "none"
-    assert form.result is None
-
-
-def test_screening_form_shows_a_plain_message_when_the_data_is_broken(monkeypatch):
-    """A broken data file gives a message to pass to the trainer, not a traceback."""
-
-    def broken():
-        raise AssetError("assets/screening.yaml, entry rules/0: broken")
-
-    monkeypatch.setattr("mesocourse.screening.screening_data", broken)
-    shown = screening_form()
-    assert "could not be loaded" in shown.data and "broken" in shown.data
