@@ -9,7 +9,7 @@ from mesocourse.paths import ASSETS
 
 REFERENCES_FILE = ASSETS / "references.yaml"
 # A key as written in banks, tables and notebooks: [ref-16b], ref-web-doctorglow, seed-003.
-KEY_PATTERN = re.compile(r"\b(?:ref-[0-9a-z]+(?:-[0-9a-z]+)*|seed-\d{3})\b")
+KEY_PATTERN = re.compile(r"\b(?:ref-[0-9a-z]+(?:-[0-9a-z]+)*|ref-[A-H]\d+|seed-\d{3})\b")
 
 
 class UnknownReference(KeyError):

@@ -1,6 +1,7 @@
 """mesocourse.references: every reference key used anywhere in the course resolves to a citation."""
 
 import json
+import re
 
 import pytest
 
@@ -61,3 +62,18 @@ def test_every_key_used_in_assets_and_notebooks_resolves():
 def test_scan_would_catch_an_unknown_key():
     """The scan above is not blind: a planted unknown key is reported."""
     assert "ref-404" in keys_in_text("planted [ref-404]") - set(all_references())
+
+
+def test_lettered_safety_keys_are_found_in_prose():
+    """Keys of the safety fact base (ref-A1 ... ref-H8) are picked up like the numbered ones."""
+    assert keys_in_text("blanching [ref-A1], sepsis [ref-B12]") == {"ref-A1", "ref-B12"}
+
+
+def test_every_safety_fact_key_resolves_with_its_weight():
+    """The 84 references of the safety fact base (topics A to H) are listed, each with its grade G, P or L."""
+    weights = {
+        key: entry.get("weight") for key, entry in all_references().items() if re.fullmatch(r"ref-[A-H]\d+", key)
+    }
+    assert len(weights) == 84
+    assert {key[4] for key in weights} == set("ABCDEFGH")
+    assert set(weights.values()) <= {"G", "P", "L", "G/L"}
