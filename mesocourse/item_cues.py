@@ -176,8 +176,8 @@ def banned_options(items: list[Item]) -> list[tuple[Item, str]]:
     return [(item, text) for item in items for text in item.options if BANNED_OPTIONS.search(text)]
 
 
-def cue_problems(items: list[Item]) -> list[str]:
-    """Every cue rule these items break, as sentences an author can act on (empty when none)."""
+def cue_problems(items: list[Item], letters: bool = True) -> list[str]:
+    """Every cue rule these items break, as sentences an author can act on; `letters` also judges key letters."""
     problems = []
     hits, total = longest_right(items)
     if total and hits / total > LONGEST_RIGHT_MAX:
@@ -186,7 +186,7 @@ def cue_problems(items: list[Item]) -> list[str]:
             f"({hits / total:.0%}, at most {LONGEST_RIGHT_MAX:.0%})"
         )
     counts, offered = key_letters(items)
-    fixed = sum(counts.values())
+    fixed = sum(counts.values()) if letters else 0
     if fixed:
         for letter in sorted(offered):
             share = counts[letter] / fixed
