@@ -69,6 +69,8 @@ class Question:
     hints: tuple[NumericHint, ...] = ()
     wrong_feedback: str = ""
     figure: dict | None = None
+    # A safety question: the module is not passed while its latest answer is wrong, whatever the overall score.
+    must_pass: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,11 @@ class Bank:
             if question.id == question_id:
                 return question
         raise KeyError(question_id)
+
+    @property
+    def must_pass(self) -> tuple[Question, ...]:
+        """The safety questions that must be right for the module to count as passed."""
+        return tuple(question for question in self.questions if question.must_pass)
 
 
 @cache
@@ -183,6 +190,7 @@ def _question(item: dict) -> Question:
         hints=tuple(NumericHint(h["range"][0], h["range"][1], h["feedback"]) for h in item.get("hints", ())),
         wrong_feedback=item.get("wrong_feedback", ""),
         figure=item.get("figure"),
+        must_pass=item.get("must_pass", False),
     )
 
 

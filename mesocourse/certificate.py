@@ -15,7 +15,7 @@ from fpdf import FPDF
 
 from mesocourse.bank import BankError
 from mesocourse.look import feedback_box
-from mesocourse.mastery import ModuleMastery, course_mastery, module_label
+from mesocourse.mastery import ModuleMastery, course_mastery, module_label, safety_text
 from mesocourse.modules import course_modules
 from mesocourse.pdf import FONT_BOLD, FONT_REGULAR, add_course_fonts, download_link_html
 from mesocourse.progress import ProgressStore, current_learner
@@ -111,11 +111,14 @@ def refusal_reason(masteries: list[ModuleMastery]) -> str | None:
     for m in missing:
         if not m.started:
             details.append(f"{module_label(m.module)} (not started)")
-        else:
+        elif not m.score_reached:
             details.append(f"{module_label(m.module)} ({m.correct} of {m.total} right, {m.needed} needed)")
+        else:
+            details.append(f"{module_label(m.module)} ({safety_text(m)})")
     marks = sorted({f"{m.pass_mark:.0%}" for m in masteries})
     return (
-        f"The certificate needs every module quiz passed (pass mark {' / '.join(marks)}). "
+        f"The certificate needs every module quiz passed (pass mark {' / '.join(marks)}, and every safety "
+        "question right). "
         f"Still to pass: {'; '.join(details)}."
     )
 

@@ -22,6 +22,7 @@ A round with a cohort, run from the course folder:
   mesocourse export                        grades.csv for your records
   mesocourse status                        who submitted what, and what is left to do
   mesocourse report foundations            which questions work and which to review
+  mesocourse cues                          whether the questions give answers away (longest option, key letters)
 
 Run `mesocourse COMMAND --help` for the options of one command.
 """
@@ -85,6 +86,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("assignment", nargs="*", help="assignment ids (default: all)")
 
     command("leaks", "scan releases, feedback and learner bundles for keys, solutions and hidden tests")
+
+    command("cues", "check banks and graded keys for test-wiseness cues (see assets/questions/README.md)")
     return parser
 
 
@@ -248,6 +251,30 @@ def _leaks(args) -> int:
     return 1 if leaks else 0
 
 
+def _cues(args) -> int:
+    from mesocourse.bank import bank_names, load_bank
+    from mesocourse.grading.authoring import read_assignment
+    from mesocourse.item_cues import assignment_items, bank_items, cue_problems, cue_summary
+
+    course = _course(args)
+    problems, graded = [], []
+    sets = [(name, bank_items(load_bank(name))) for name in bank_names()]
+    for assignment in course.assignments():
+        items = assignment_items(read_assignment(course.source_notebook(assignment)))
+        graded += items
+        sets.append((f"assignments/{assignment}", items))
+    # Key letters are judged over all graded keys together: one assignment is too short to balance four letters.
+    for name, items in sets:
+        print(cue_summary(name, items))
+        problems += [f"{name}: {p}" for p in cue_problems(items, letters=False)]
+    print(cue_summary("all graded keys", graded))
+    problems += [f"all graded keys: {p}" for p in cue_problems(graded)]
+    for problem in problems:
+        print(f"  - {problem}")
+    print("No cue found." if not problems else f"{len(problems)} cue problems: see assets/questions/README.md.")
+    return 1 if problems else 0
+
+
 HANDLERS = {
     "release": _release,
     "collect": _collect,
@@ -260,6 +287,7 @@ HANDLERS = {
     "check": _check,
     "seal": _seal,
     "leaks": _leaks,
+    "cues": _cues,
 }
 
 

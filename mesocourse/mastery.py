@@ -2,7 +2,10 @@
 
 Mastery of a module is the share of its quiz questions whose LATEST attempt is correct: a question got wrong and then
 right counts as known, one got right and later wrong does not. A module is passed when its mastery reaches the
-bank's pass mark (bank.DEFAULT_PASS_MARK unless the bank sets its own), the same mark the quiz itself announces.
+bank's pass mark (bank.DEFAULT_PASS_MARK unless the bank sets its own), the same mark the quiz itself announces, and
+every must-pass safety question of the bank (blood thinners, late infection, sterile material, red flags, who decides)
+is right at its latest attempt: a nurse who knows everything else but would stop a prescribed blood thinner has not
+passed, whatever the score.
 """
 
 import html
@@ -14,7 +17,7 @@ import ipywidgets as widgets
 from IPython.display import HTML, display
 from matplotlib.figure import Figure
 
-from mesocourse.bank import Bank, BankError, course_bank
+from mesocourse.bank import Bank, BankError, Question, course_bank
 from mesocourse.figures import figure_html
 from mesocourse.look import OKABE_ITO, feedback_box
 from mesocourse.modules import Module, quiz_modules
@@ -53,6 +56,8 @@ class ModuleMastery:
     attempted: int
     total: int
     objectives: tuple[ObjectiveMastery, ...]
+    # Must-pass safety questions not right at their latest attempt (unanswered ones included).
+    safety_missing: tuple[Question, ...] = ()
 
     @property
     def share(self) -> float:
@@ -65,9 +70,14 @@ class ModuleMastery:
         return self.bank.pass_mark
 
     @property
-    def passed(self) -> bool:
+    def score_reached(self) -> bool:
         """True once mastery reaches the pass mark (the same comparison the quiz's score makes)."""
         return self.total > 0 and self.correct / self.total >= self.pass_mark
+
+    @property
+    def passed(self) -> bool:
+        """True once the pass mark is reached and every must-pass safety question is right."""
+        return self.score_reached and not self.safety_missing
 
     @property
     def started(self) -> bool:
@@ -107,6 +117,9 @@ def module_mastery(module: Module, bank: Bank, latest: dict[str, Attempt]) -> Mo
         )
         for objective, attempts in by_objective.items()
     )
+    safety_missing = tuple(
+        question for question in bank.must_pass if not (latest.get(question.id) and latest[question.id].correct)
+    )
     return ModuleMastery(
         module=module,
         bank=bank,
@@ -114,6 +127,19 @@ def module_mastery(module: Module, bank: Bank, latest: dict[str, Attempt]) -> Mo
         attempted=sum(item.attempted for item in objectives),
         total=len(bank.questions),
         objectives=objectives,
+        safety_missing=safety_missing,
+    )
+
+
+def safety_text(mastery: ModuleMastery) -> str:
+    """Which must-pass safety questions are still not right, in words (empty when none)."""
+    if not mastery.safety_missing:
+        return ""
+    named = "; ".join(f"“{question.prompt}”" for question in mastery.safety_missing)
+    count = len(mastery.safety_missing)
+    return (
+        f"{count} safety question{'s' if count > 1 else ''} must be right to pass, whatever the score, "
+        f"and {'are' if count > 1 else 'is'} not yet: {named}"
     )
 
 
@@ -150,6 +176,8 @@ def bar_caption(mastery: ModuleMastery) -> str:
     if not mastery.started:
         return "not started"
     verdict = "passed" if mastery.passed else "not yet passed"
+    if mastery.score_reached and mastery.safety_missing:
+        verdict = "not yet passed: a safety question is wrong"
     return f"{mastery.share:.0%} ({mastery.correct} of {mastery.total}), {verdict}"
 
 
@@ -213,6 +241,8 @@ def mastery_figure(masteries: list[ModuleMastery]) -> tuple[Figure, str]:
 def _status_cell(mastery: ModuleMastery) -> str:
     symbol = {"passed": "✔", "in progress": "✘", "not started": "–"}[mastery.status]
     words = {"passed": "Passed", "in progress": "Not yet passed", "not started": "Not started"}[mastery.status]
+    if mastery.score_reached and mastery.safety_missing:
+        words += " (a safety question is wrong)"
     return f"{symbol} {words}"
 
 
@@ -245,10 +275,16 @@ def still_to_do(masteries: list[ModuleMastery]) -> list[str]:
         else:
             unanswered = m.total - m.attempted
             more = f" {unanswered} not answered yet." if unanswered else ""
+            score = (
+                f"{m.correct} of {m.total} right now, the pass mark of {m.pass_mark:.0%} is reached."
+                if m.score_reached
+                else f"{m.correct} of {m.total} right now; get {m.still_needed} more right to reach the pass mark "
+                f"of {m.pass_mark:.0%}.{more}"
+            )
+            safety = f" {html.escape(safety_text(m))}." if m.safety_missing else ""
             todo.append(
-                f"{module_link(m.module)}: {m.correct} of {m.total} right now; get {m.still_needed} more "
-                f"right to reach the pass mark of {m.pass_mark:.0%}.{more} Use <em>Try again</em> on the "
-                "questions marked ✘."
+                f"{module_link(m.module)}: {score}{safety} Read the module again, then run its quiz again and "
+                "answer the questions marked ✘."
             )
     return todo
 

@@ -3,6 +3,7 @@
 import base64
 import io
 import re
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -192,3 +193,17 @@ def test_form_offers_the_pdf_once_everything_is_passed(store):
     assert link.group(1) == "certificate-Ana-Lopez-2026-03-05.pdf"
     pdf = base64.b64decode(link.group(2))
     assert pdf == form.pdf and pdf_text(pdf)[1].count("Ana Lopez") >= 1
+
+
+def test_refused_while_a_safety_question_is_wrong_whatever_the_score(store):
+    """Every question right but one must-pass safety question: no certificate, and the reason names the question."""
+    bank = make_bank("04-module", {"Objective 04": 10})
+    questions = list(bank.questions)
+    questions[0] = replace(questions[0], must_pass=True, prompt="Who decides about a relative contraindication?")
+    bank = replace(bank, questions=tuple(questions))
+    record(store, bank, {f"q{n}": n != 1 for n in range(1, 11)})
+    masteries = [module_mastery(make_module("04", bank), bank, store.latest(bank.name, LEARNER))]
+    with pytest.raises(CertificateRefused) as refused:
+        certificate_pdf("Ana Lopez", masteries, DAY)
+    assert "Who decides about a relative contraindication?" in str(refused.value)
+    assert "every safety question right" in str(refused.value)

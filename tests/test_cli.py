@@ -14,7 +14,19 @@ from mesocourse.grading.course import Course
 from mesocourse.grading.release import release
 from mesocourse.paths import ROOT
 
-COMMANDS = ("release", "collect", "autograde", "feedback", "export", "status", "report", "bundle", "check", "seal")
+COMMANDS = (
+    "release",
+    "collect",
+    "autograde",
+    "feedback",
+    "export",
+    "status",
+    "report",
+    "bundle",
+    "check",
+    "seal",
+    "cues",
+)
 
 
 @pytest.fixture(scope="module")
@@ -162,3 +174,19 @@ def test_leaks_reports_a_planted_key_and_exits_1(course_root, capsys):
     finally:
         planted.unlink()
     assert code == 1 and "LEAK grading/release/mini/notes.md: solution" in out
+
+
+def test_cues_reports_the_course_numbers_and_passes(capsys):
+    """`mesocourse cues` on the course prints the longest-right share per bank and the graded key letters, exit 0."""
+    code = cli.main(["--course", str(ROOT), "cues"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "03-injection-depths: right option longest" in out and "all graded keys:" in out
+    assert "No cue found." in out
+
+
+def test_cues_names_a_course_whose_keys_are_all_one_letter(course_root, capsys):
+    """The tiny course keys both its questions A (of A and B): the command fails and says letter B is never the key."""
+    code, out, _ = run(course_root, capsys, "cues")
+    assert code == 1
+    assert "key B is never used" in out and "key A in 2 of 2" in out

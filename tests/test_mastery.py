@@ -1,6 +1,7 @@
 """mesocourse.mastery: mastery per module from the latest attempts, what is left, weakest objectives, the report."""
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -10,6 +11,7 @@ from mesocourse.mastery import (
     NOT_YET_COLOUR,
     PASSED_COLOUR,
     ProgressPage,
+    bar_caption,
     course_mastery,
     mastery_figure,
     module_mastery,
@@ -281,3 +283,51 @@ def test_real_course_mastery_covers_every_quiz_module_in_order(store):
     masteries = course_mastery(store, LEARNER)
     assert [m.module for m in masteries] == list(quiz_modules())
     assert all(m.total == len(course_bank(m.module.bank).questions) for m in masteries)
+
+
+def safety_bank() -> Bank:
+    """Ten questions, the last one a must-pass safety question."""
+    bank = make_bank("05-safety", {"Know E": 10})
+    questions = list(bank.questions)
+    questions[-1] = replace(questions[-1], must_pass=True, prompt="Would you stop a prescribed blood thinner?")
+    return replace(bank, questions=tuple(questions))
+
+
+def test_a_wrong_safety_question_fails_the_module_whatever_the_score(store):
+    """Nine of ten right is above the pass mark, but with the must-pass question wrong the module is not passed."""
+    bank = safety_bank()
+    record(store, bank, {f"q{n}": n != 10 for n in range(1, 11)})
+    result = module_mastery(make_module("05", bank), bank, store.latest(bank.name, LEARNER))
+    assert result.score_reached and not result.passed
+    assert [q.id for q in result.safety_missing] == ["q10"]
+    assert "not yet passed: a safety question is wrong" in bar_caption(result)
+
+
+def test_the_latest_attempt_at_a_safety_question_decides(store):
+    """Right first, then wrong on the last attempt: not passed; wrong, then right at the last attempt: passed."""
+    bank = safety_bank()
+    record(store, bank, {f"q{n}": True for n in range(1, 11)})
+    record(store, bank, {"q10": False})
+    assert not module_mastery(make_module("05", bank), bank, store.latest(bank.name, LEARNER)).passed
+    record(store, bank, {"q10": True})
+    assert module_mastery(make_module("05", bank), bank, store.latest(bank.name, LEARNER)).passed
+
+
+def test_progress_page_names_the_wrong_safety_question(store):
+    """What is left to do says a safety question must be right, and which one."""
+    bank = safety_bank()
+    record(store, bank, {f"q{n}": n != 10 for n in range(1, 11)})
+    result = module_mastery(make_module("05", bank), bank, store.latest(bank.name, LEARNER))
+    todo = " ".join(still_to_do([result]))
+    assert "safety question must be right to pass, whatever the score" in todo
+    assert "Would you stop a prescribed blood thinner?" in todo
+    assert "(a safety question is wrong)" in progress_report_html([result])
+
+
+def test_every_quiz_module_has_must_pass_safety_questions():
+    """Each clinical module's bank marks a small set (one to four) of must-pass safety questions."""
+    for module in quiz_modules():
+        bank = course_bank(module.bank)
+        if bank.module in ("00",):
+            continue
+        assert 1 <= len(bank.must_pass) <= 4, (bank.name, len(bank.must_pass))

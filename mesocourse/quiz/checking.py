@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from mesocourse.bank import Question
 
 LETTERS = "ABCDEFGHIJKLMNOP"
-# After this many wrong checks the explanation is shown anyway, so nobody is stuck.
+# After this many wrong checks the quiz names the right answer with its explanation, so nobody is left guessing.
 EXPLAIN_AFTER_WRONG = 2
 
 
@@ -69,3 +69,18 @@ def grade_numeric(question: Question, typed: str) -> Verdict:
         if hint.low - 1e-9 <= value <= hint.high + 1e-9:
             return Verdict(False, [hint.feedback])
     return Verdict(False, [question.wrong_feedback])
+
+
+def right_answer(question: Question, order: list[int]) -> str:
+    """The right answer in words, with the letters as this learner sees them (for after the last try)."""
+    if question.kind == "numeric":
+        return f"The right answer is {question.answer:g} {question.unit}".rstrip() + "."
+    shown = [(LETTERS[position], question.options[index].text) for position, index in enumerate(order)]
+    right = [
+        f"{letter}. {text}"
+        for (letter, text), index in zip(shown, order, strict=True)
+        if question.options[index].correct
+    ]
+    if len(right) == 1:
+        return f"The right answer is {right[0]}"
+    return "The right answers are: " + "; ".join(right)

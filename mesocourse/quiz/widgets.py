@@ -17,6 +17,7 @@ from mesocourse.quiz.checking import (
     Verdict,
     grade_choice,
     grade_numeric,
+    right_answer,
     shuffled_options,
 )
 
@@ -43,7 +44,12 @@ class QuestionView:
         self.first_try_correct: bool | None = None
         self.order = shuffled_options(question, learner) if question.options else []
 
-        self.prompt = widgets.HTML(f"<p><strong>Question {number}.</strong> {html.escape(question.prompt)}</p>")
+        label = (
+            f"Question {number} (safety question: must be right to pass)"
+            if question.must_pass
+            else f"Question {number}"
+        )
+        self.prompt = widgets.HTML(f"<p><strong>{label}.</strong> {html.escape(question.prompt)}</p>")
         self.figure = widgets.HTML(self._figure_html()) if question.figure else None
         self.choices = self.checkboxes = self.number_box = None
         if question.kind == "single":
@@ -124,10 +130,17 @@ class QuestionView:
             self.first_try_correct = verdict.correct
         if not verdict.correct:
             self.wrong_checks += 1
-        show_why = verdict.correct or self.wrong_checks >= EXPLAIN_AFTER_WRONG
+        show_why = verdict.correct or self.finished
         extra = explanation_html(self.question) if show_why else ""
         if not verdict.correct and not show_why:
             extra = "<div>Read the feedback, then press <em>Try again</em>.</div>"
+        if self.finished and not verdict.correct:
+            # Like Moodle's review once the tries are used up: name the key, then say why.
+            extra = (
+                f"<div><strong>{html.escape(right_answer(self.question, self.order))}</strong></div>{extra}"
+                "<div><em>Your score counts your first try. To practise this question again, read the module "
+                "and run the quiz cell again later.</em></div>"
+            )
         tone = "right" if verdict.correct else "wrong"
         # Feedback first: the learner waits for it, not for the progress file (the write then lets it go out).
         self.feedback.value = feedback_box(tone, verdict.lines, extra)
@@ -136,11 +149,17 @@ class QuestionView:
             self.feedback.value = feedback_box(tone, verdict.lines, extra + saved_note)
         self._inputs_disabled(True)
         self.check_button.layout.display = "none"
-        self.retry_button.layout.display = None
+        # Once the right answer has been shown, another try would only copy it: the question is closed.
+        self.retry_button.layout.display = "none" if self.finished and not verdict.correct else None
         # The pressed button disappears; keyboard users stay in this question instead of the top of the page.
         self.retry_button.focus()
         if self.on_checked:
             self.on_checked(self)
+
+    @property
+    def finished(self) -> bool:
+        """True once the learner has used up the tries (EXPLAIN_AFTER_WRONG wrong checks)."""
+        return self.wrong_checks >= EXPLAIN_AFTER_WRONG
 
     def _record(self) -> str:
         if self.store is None:
@@ -190,25 +209,31 @@ class QuizView:
         self.widget.add_class("mesocourse-quiz")
 
     def score(self) -> tuple[int, int, int]:
-        """(correct now, answered, total) over the questions of this quiz."""
+        """(right at the first try, answered, total): a retry after feedback, or a shown answer, earns nothing."""
         answered = [view for view in self.questions if view.verdict is not None]
-        correct = sum(view.verdict.correct for view in answered)
+        correct = sum(bool(view.first_try_correct) for view in answered)
         return correct, len(answered), len(self.questions)
 
     def score_html(self) -> str:
         """The running score; once every question is answered, whether the pass mark is reached."""
         correct, answered, total = self.score()
-        text = f"Score: {correct} of {total} correct ({answered} answered)."
+        text = f"Score: {correct} of {total} right at the first try ({answered} answered)."
         if answered < total:
             return feedback_box("info", [text])
-        passed = correct / total >= self.bank.pass_mark
-        first_try = sum(bool(view.first_try_correct) for view in self.questions)
-        verdict = (
-            f"You reached the pass mark of {self.bank.pass_mark:.0%}."
-            if passed
-            else f"The pass mark is {self.bank.pass_mark:.0%}: use Try again on the questions marked ✘."
-        )
-        return feedback_box("right" if passed else "wrong", [text, f"{first_try} right at the first try.", verdict])
+        reached = correct / total >= self.bank.pass_mark
+        safety = [n for n, view in enumerate(self.questions, 1) if view.question.must_pass and not view.verdict.correct]
+        if safety:
+            verdict = (
+                f"Not passed yet: safety question{'s' if len(safety) > 1 else ''} "
+                f"{', '.join(map(str, safety))} must be right to pass the module, whatever the score."
+            )
+        elif reached:
+            verdict = f"You reached the pass mark of {self.bank.pass_mark:.0%}."
+        else:
+            verdict = f"The pass mark is {self.bank.pass_mark:.0%}: read the module again, then run this quiz again."
+        passed = reached and not safety
+        lines = [text, verdict]
+        return feedback_box("right" if passed else "wrong", lines)
 
     def _on_question_checked(self, _view) -> None:
         self.score_label.value = self.score_html()

@@ -1,5 +1,7 @@
 """mesocourse.quiz.widgets: answering through the widgets gives the right feedback, score and recorded attempts."""
 
+import html
+
 import pytest
 
 from mesocourse.progress import ProgressStore
@@ -57,6 +59,54 @@ def test_explanation_shown_after_second_wrong_check(quiz):
     view.retry_button.click()
     view.check_button.click()
     assert "Why:" in view.feedback.value
+
+
+def test_second_wrong_check_names_the_right_option_as_shown(quiz):
+    """After two wrong tries the feedback names the right option by its shown letter and text, then closes it."""
+    view = view_of(quiz, "definition")
+    choose(view, correct=False)
+    view.check_button.click()
+    assert "The right answer is" not in view.feedback.value
+    view.retry_button.click()
+    view.check_button.click()
+    key = next(i for i, option in enumerate(view.question.options) if option.correct)
+    letter = "ABCDEFGH"[view.order.index(key)]
+    assert f"The right answer is {letter}. {html.escape(view.question.options[key].text)}" in view.feedback.value
+    assert view.retry_button.layout.display == "none" and view.choices.disabled
+
+
+def test_numeric_answer_is_named_after_two_wrong_tries(quiz):
+    """A numeric question also says its right value with the unit once the tries are used up."""
+    view = view_of(quiz, "pistor-year")
+    view.number_box.value = "1900"
+    view.check_button.click()
+    view.retry_button.click()
+    view.check_button.click()
+    assert "The right answer is 1952." in view.feedback.value
+
+
+def test_score_counts_only_the_first_try(store):
+    """Wrong first, right on the retry: the question shows as answered but adds nothing to the score."""
+    quiz = build_quiz(BANK, learner="nurse-d", store=store)
+    view = quiz.questions[0]
+    answer_wrongly(view)
+    view.retry_button.click()
+    answer_correctly(view)
+    assert view.verdict.correct
+    assert quiz.score() == (0, 1, 13)
+    assert "0 of 13 right at the first try (1 answered)" in quiz.score_label.value
+
+
+def test_a_wrong_safety_question_means_not_passed_whatever_the_score(store):
+    """All right but one must-pass question: the summary says not passed and names that question's number."""
+    quiz = build_quiz(BANK, learner="nurse-e", store=store)
+    safety = [n for n, view in enumerate(quiz.questions, 1) if view.question.must_pass]
+    assert safety, "the bank marks safety questions"
+    for number, view in enumerate(quiz.questions, 1):
+        answer_wrongly(view) if number == safety[0] else answer_correctly(view)
+    assert "reached the pass mark" not in quiz.score_label.value
+    assert f"safety question {safety[0]} must be right" in quiz.score_label.value
+    assert "must be right to pass" in quiz.questions[safety[0] - 1].prompt.value
 
 
 def test_check_without_choice_asks_for_an_answer_and_records_nothing(quiz, store):
@@ -119,7 +169,7 @@ def test_numeric_answer_within_tolerance_and_hint_for_known_mistake(quiz):
 def test_score_counts_correct_and_reports_pass_mark(store):
     """The score follows each check, and once all are answered it says whether the pass mark is reached."""
     quiz = build_quiz(BANK, learner="nurse-b", store=store)
-    assert "0 of 13 correct (0 answered)" in quiz.score_label.value
+    assert "0 of 13 right at the first try (0 answered)" in quiz.score_label.value
     for view in quiz.questions:
         answer_correctly(view)
     assert quiz.score() == (13, 13, 13)
