@@ -103,56 +103,6 @@ def test_unknown_bank_name_lists_known_banks():
         load_bank("no-such-bank")
 
 
-def test_jupyterquiz_file_loads_all_three_types(tmp_path):
-    """A trainer's existing jupyterquiz JSON (multiple_choice, many_choice, numeric) becomes a usable bank."""
-    quiz = [
-        {
-            "question": "Pick one",
-            "type": "multiple_choice",
-            "answers": [
-                {"answer": "Yes", "correct": True, "feedback": "Right."},
-                {"answer": "No", "correct": False, "feedback": "Wrong."},
-            ],
-        },
-        {
-            "question": "Pick all",
-            "type": "many_choice",
-            "answers": [
-                {"answer": "A", "correct": True},
-                {"answer": "B", "correct": True},
-                {"answer": "C", "correct": False},
-            ],
-        },
-        {
-            "question": "Depth?",
-            "type": "numeric",
-            "precision": 1,
-            "answers": [
-                {"type": "value", "value": 2.5, "correct": True, "feedback": "Right."},
-                {"type": "range", "range": [4.2, 4.4], "correct": False, "feedback": "That is cos."},
-                {"type": "default", "feedback": "Use sin."},
-            ],
-        },
-    ]
-    path = tmp_path / "old-quiz.json"
-    path.write_text(json.dumps(quiz), encoding="utf-8")
-    bank = load_bank(path)
-    single, multiple, numeric = bank.questions
-    assert single.kind == "single" and [o.correct for o in single.options] == [True, False]
-    assert multiple.kind == "multiple" and sum(o.correct for o in multiple.options) == 2
-    assert numeric.kind == "numeric" and numeric.answer == 2.5 and numeric.tolerance == pytest.approx(0.05)
-    assert numeric.hints[0].feedback == "That is cos." and numeric.wrong_feedback == "Use sin."
-
-
-def test_jupyterquiz_file_with_unknown_type_is_a_clear_error(tmp_path):
-    """An unsupported jupyterquiz question type names the question and field."""
-    path = tmp_path / "old.json"
-    path.write_text(json.dumps([{"question": "Q", "type": "essay", "answers": []}]), encoding="utf-8")
-    with pytest.raises(BankError) as caught:
-        load_bank(path)
-    assert caught.value.question_id == "q01" and caught.value.field_name == "type"
-
-
 def test_every_course_bank_is_valid_and_cites_sources():
     """Every bank in assets/questions loads, and every clinical question cites at least one reference."""
     for name in bank_names():

@@ -25,7 +25,7 @@ def view_of(quiz, question_id):
 def choose(view, correct: bool):
     """Select (by its shown position) an option that is right or wrong, as a learner would click it."""
     wanted = next(i for i, option in enumerate(view.question.options) if option.correct == correct)
-    view.choices.index = view.order.index(wanted)
+    view.choose(wanted)
     return wanted
 
 
@@ -70,13 +70,13 @@ def test_check_without_choice_asks_for_an_answer_and_records_nothing(quiz, store
 def test_retry_unlocks_the_answer_and_keeps_option_order(quiz):
     """Try again clears the feedback and re-enables the options, in the same shuffled order."""
     view = view_of(quiz, "definition")
-    before = list(view.choices.options)
+    before = [box.description for box in view.checkboxes]
     choose(view, correct=False)
     view.check_button.click()
-    assert view.choices.disabled
+    assert all(box.disabled for box in view.checkboxes)
     view.retry_button.click()
-    assert not view.choices.disabled and view.feedback.value == ""
-    assert list(view.choices.options) == before
+    assert not any(box.disabled for box in view.checkboxes) and view.feedback.value == ""
+    assert [box.description for box in view.checkboxes] == before
 
 
 def test_select_all_needs_every_correct_option(quiz):
@@ -107,11 +107,11 @@ def test_select_all_with_a_wrong_tick_is_not_correct(quiz):
 def test_numeric_answer_within_tolerance_and_hint_for_known_mistake(quiz):
     """A numeric answer is right only within tolerance; a known wrong value gets its own hint."""
     view = view_of(quiz, "pistor-year")
-    view.number_box.value = "1958"
+    view.text_box.value = "1958"
     view.check_button.click()
     assert not view.verdict.correct and "first printed" in view.feedback.value
     view.retry_button.click()
-    view.number_box.value = "1952"
+    view.text_box.value = "1952"
     view.check_button.click()
     assert view.verdict.correct
 
@@ -145,7 +145,7 @@ def answer_correctly(view):
         for position, index in enumerate(view.order):
             view.checkboxes[position].value = q.options[index].correct
     else:
-        view.number_box.value = str(q.answer)
+        view.text_box.value = str(q.answer)
     view.check_button.click()
 
 
@@ -157,7 +157,7 @@ def answer_wrongly(view):
         for box in view.checkboxes:
             box.value = True
     else:
-        view.number_box.value = str(q.answer + q.tolerance + 100)
+        view.text_box.value = str(q.answer + q.tolerance + 100)
     view.check_button.click()
 
 
@@ -197,9 +197,9 @@ def test_show_quiz_with_broken_bank_displays_plain_message(tmp_path, monkeypatch
 
 
 def test_quiz_view_has_keyboard_usable_controls(quiz):
-    """Choices are native radio buttons / checkboxes / text boxes and buttons, all reachable with Tab."""
+    """Choices are native checkboxes / text boxes and buttons, all reachable with Tab."""
     kinds = {view.question.kind: view for view in quiz.questions}
-    assert kinds["single"].choices is not None
+    assert kinds["single"].checkboxes and kinds["multiple"].checkboxes
     assert all(box.indent is False for box in kinds["multiple"].checkboxes)
-    assert kinds["numeric"].number_box is not None
+    assert kinds["numeric"].text_box is not None
     assert isinstance(quiz, QuizView) and "keyboard" in quiz.widget.children[0].value
