@@ -226,7 +226,7 @@ def _check_numbers(raw: dict, source) -> None:
     if bad is not None:
         qid, field_name = _where(raw, bad)
         raise BankError(source, "this must be an ordinary number, not NaN or infinity", qid, field_name)
-    for number, item in enumerate(raw["questions"]):
+    for item in raw["questions"]:
         for hint_number, hint in enumerate(item.get("hints", ())):
             low, high = hint["range"]
             if low > high:
