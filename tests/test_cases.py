@@ -134,7 +134,7 @@ def test_a_repeated_case_id_is_refused(raw):
 def choose(view, correct: bool, skip: int = 0):
     """Select (by its shown position) a right or a wrong option, as a learner would click it."""
     wanted = [i for i, option in enumerate(view.question.options) if option.correct == correct][skip]
-    view.choices.index = view.order.index(wanted)
+    view.choose(wanted)
     return view.question.options[wanted]
 
 
