@@ -45,7 +45,7 @@ def _numeric_answers(question: Question) -> list[tuple[float, float, float, str]
 
 
 def _choice_fractions(question: Question) -> list[float]:
-    """Moodle grade per option: 100 for the single key; select-all splits 100 among right ones, wrong ones take it back."""
+    """Moodle grade per option: 100 for the single key; select-all shares 100 among right ones, wrong ones subtract."""
     if question.kind == "single":
         return [100.0 if option.correct else 0.0 for option in question.options]
     right = sum(option.correct for option in question.options)
@@ -101,7 +101,8 @@ def moodle_xml(banks: list[Bank]) -> str:
                 ET.SubElement(element, "shuffleanswers").text = "true"
                 ET.SubElement(element, "answernumbering").text = "ABCD"
                 for option, fraction in zip(question.options, _choice_fractions(question), strict=True):
-                    answer = ET.SubElement(element, "answer", {"fraction": _moodle_fraction(fraction), "format": "html"})
+                    attributes = {"fraction": _moodle_fraction(fraction), "format": "html"}
+                    answer = ET.SubElement(element, "answer", attributes)
                     ET.SubElement(answer, "text").text = html.escape(option.text, quote=False)
                     _text(answer, "feedback", option.feedback, as_html=True)
             tag_list = ET.SubElement(element, "tags")

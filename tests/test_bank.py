@@ -115,3 +115,58 @@ def test_module_quizzes_have_at_least_ten_questions():
     """Each module's quiz has at least ten questions, as the course promises."""
     for module in quiz_modules():
         assert len(load_bank(module.bank).questions) >= 10, module.notebook
+
+
+def test_duplicate_key_is_refused_naming_question_and_key(tmp_path):
+    """F-24: a key written twice (the second silently replacing the first in PyYAML) is refused."""
+    text = yaml.safe_dump(GOOD).replace("explanation: Because.", "explanation: Because.\n  explanation: Other.")
+    path = tmp_path / "bank.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(BankError, match="written twice") as caught:
+        load_bank(path)
+    assert (caught.value.question_id, caught.value.field_name) == ("one", "explanation")
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field_name"),
+    [
+        (lambda d: d["questions"][1].update(answer=float("nan")), "answer"),
+        (lambda d: d["questions"][1].update(tolerance=float("inf")), "tolerance"),
+        (lambda d: d["questions"][1].update(hints=[{"range": [float("-inf"), 1], "feedback": "x"}]), "hints.0.range.0"),
+    ],
+)
+def test_nan_and_infinite_numbers_are_refused(tmp_path, mutate, field_name):
+    """F-25: NaN (nothing is ever right) and infinity (everything is) are refused, naming the field."""
+    with pytest.raises(BankError, match="NaN or infinity") as caught:
+        load_bank(write_bank(tmp_path, broken(mutate)))
+    assert (caught.value.question_id, caught.value.field_name) == ("depth", field_name)
+
+
+def test_reversed_hint_range_is_refused(tmp_path):
+    """F-25: a hint range written high-to-low would never match; it is refused."""
+    data = broken(lambda d: d["questions"][1].update(hints=[{"range": [5, 1], "feedback": "cos"}]))
+    with pytest.raises(BankError, match="smaller number first") as caught:
+        load_bank(write_bank(tmp_path, data))
+    assert caught.value.field_name == "hints.0.range"
+
+
+def test_alias_bomb_gives_a_short_message_quickly(tmp_path):
+    """F-26: aliases nested inside aliases are refused with a short message, not megabytes of expanded value."""
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for level in "bcdefg":
+        previous = chr(ord(level) - 1)
+        lines.append(f"{level}: &{level} [{', '.join(['*' + previous] * 10)}]")
+    body = yaml.safe_dump(GOOD).replace("prompt: Which?", "prompt: *g")
+    path = tmp_path / "bank.yaml"
+    path.write_text("\n".join(lines) + "\n" + body.replace("module:", "module:", 1), encoding="utf-8")
+    with pytest.raises(BankError) as caught:
+        load_bank(path)
+    assert len(str(caught.value)) < 500
+
+
+def test_wrong_type_message_is_short_however_large_the_value(tmp_path):
+    """F-26: a huge wrong-typed value is cut in the message."""
+    data = broken(lambda d: d["questions"][0].update(prompt=list(range(50_000)) and ["y" * 200] * 100))
+    with pytest.raises(BankError) as caught:
+        load_bank(write_bank(tmp_path, data))
+    assert len(str(caught.value)) < 500 and caught.value.field_name == "prompt"

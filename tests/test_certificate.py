@@ -3,6 +3,7 @@
 import base64
 import io
 import re
+import sqlite3
 from datetime import date
 
 import pytest
@@ -192,3 +193,21 @@ def test_form_offers_the_pdf_once_everything_is_passed(store):
     assert link.group(1) == "certificate-Ana-Lopez-2026-03-05.pdf"
     pdf = base64.b64decode(link.group(2))
     assert pdf == form.pdf and pdf_text(pdf)[1].count("Ana Lopez") >= 1
+
+
+@pytest.mark.parametrize("setup", ["file-in-the-way", "old-layout"])
+def test_form_reports_an_unreadable_record_in_words(tmp_path, setup):
+    """F-22: a progress path under a file, or a record without the objective column, is said in words."""
+    if setup == "file-in-the-way":
+        (tmp_path / "scratch").write_text("x")
+        store = ProgressStore(tmp_path / "scratch" / "progress.sqlite")
+    else:
+        path = tmp_path / "progress.sqlite"
+        with sqlite3.connect(path) as connection:
+            connection.execute("CREATE TABLE attempts (id INTEGER PRIMARY KEY, learner TEXT, bank TEXT)")
+        connection.close()
+        store = ProgressStore(path)
+    form = CertificateForm(store=store, learner="ana")
+    form.name_box.value = "Ana Lopez"
+    form.make_button.click()
+    assert "could not" in form.result.value and form.pdf is None

@@ -143,9 +143,7 @@ def test_passed_agrees_with_what_the_quiz_tells_the_learner(store, wrong_answers
             for position, index in enumerate(view.order):
                 view.checkboxes[position].value = question.options[index].correct == answer_right
         else:
-            view.text_box.value = str(
-                question.answer if answer_right else question.answer + question.tolerance + 1000
-            )
+            view.text_box.value = str(question.answer if answer_right else question.answer + question.tolerance + 1000)
         view.check_button.click()
     quiz_says_passed = "You reached the pass mark" in quiz.score_label.value
     result = module_mastery(module, quiz.bank, store.latest(module.bank, LEARNER))

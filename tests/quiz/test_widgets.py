@@ -1,5 +1,7 @@
 """mesocourse.quiz.widgets: answering through the widgets gives the right feedback, score and recorded attempts."""
 
+from pathlib import Path
+
 import pytest
 
 from mesocourse.progress import ProgressStore
@@ -203,3 +205,67 @@ def test_quiz_view_has_keyboard_usable_controls(quiz):
     assert all(box.indent is False for box in kinds["multiple"].checkboxes)
     assert kinds["numeric"].text_box is not None
     assert isinstance(quiz, QuizView) and "keyboard" in quiz.widget.children[0].value
+
+
+JQ_EXAMPLES = Path(__file__).resolve().parents[1] / "jupyterquiz" / "examples.json"
+
+
+def test_imported_string_and_fraction_answers_through_the_widgets(store):
+    """A jupyterquiz file's string and numeric questions are answered by typing, as in jupyterquiz."""
+    quiz = build_quiz(str(JQ_EXAMPLES), learner="nurse-j", store=store)
+    president, fraction = view_of(quiz, "q09"), view_of(quiz, "q04")
+    president.text_box.value = "john f. kennedy"
+    president.check_button.click()
+    fraction.text_box.value = "22/7"
+    fraction.check_button.click()
+    assert president.verdict.correct and fraction.verdict.correct
+    assert r"\(\pi\)" in fraction.feedback.value and "Why:" not in fraction.feedback.value
+
+
+def test_single_and_select_all_options_are_typeset_the_same_way(store):
+    """LaTeX, code and markdown in options reach single-choice and select-all boxes as the same HTML."""
+    quiz = build_quiz(str(JQ_EXAMPLES), learner="nurse-j", store=store)
+    single = view_of(quiz, "q08")
+    assert all(box.description_allow_html for box in single.checkboxes)
+    assert any(r"\(\frac{22}{7}\)" in box.description for box in single.checkboxes)
+    code = view_of(quiz, "q07")
+    assert any("<code>items += [3]</code>" in box.description for box in code.checkboxes)
+    assert "<pre><code>" in view_of(quiz, "q06").prompt.value
+    # Only q02 asks for columns; the options' grid is the third part of the question.
+    assert view_of(quiz, "q01").widget.children[2].layout.grid_template_columns == "repeat(1, 1fr)"
+    assert view_of(quiz, "q02").widget.children[2].layout.grid_template_columns == "repeat(4, 1fr)"
+
+
+def test_single_choice_keeps_one_tick(quiz):
+    """Ticking a second option of a single-choice question clears the first."""
+    view = view_of(quiz, "definition")
+    view.checkboxes[0].value = True
+    view.checkboxes[1].value = True
+    assert [box.value for box in view.checkboxes[:2]] == [False, True]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'[{"question": "Q?", "type": "multiple_choice", "answers": {"answer": "A", "correct": true}}]',
+        b"[" * 100000,
+        b"\xef\xbb\xbf[]",
+    ],
+)
+def test_show_quiz_shows_a_plain_message_for_any_load_failure(tmp_path, monkeypatch, content):
+    """F-27: whatever a jupyterquiz file holds, show_quiz displays a message and never a traceback."""
+    shown = []
+    monkeypatch.setattr("mesocourse.quiz.widgets.display", shown.append)
+    path = tmp_path / "bank.json"
+    path.write_bytes(content)
+    show_quiz(str(path))
+    assert len(shown) == 1 and "could not be loaded" in shown[0].data
+
+
+def test_show_quiz_survives_an_unexpected_error(monkeypatch):
+    """Even an error nobody foresaw becomes the plain message."""
+    shown = []
+    monkeypatch.setattr("mesocourse.quiz.widgets.display", shown.append)
+    monkeypatch.setattr("mesocourse.quiz.widgets.build_quiz", lambda name: 1 / 0)
+    show_quiz("01-what-is-mesotherapy")
+    assert "could not be loaded" in shown[0].data
