@@ -13,7 +13,7 @@ export CHROMIUM
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: help setup course test browser bench lint format navigation clean-venv
-.PHONY: release collect autograde feedback grades status report bundle formgrader
+.PHONY: release collect autograde feedback grades status report bundle formgrader export-bank
 
 help:
 	@echo "make course      set up (first time only) and open the course in JupyterLab"
@@ -32,6 +32,7 @@ help:
 	@echo "make grades                            grading/reports/grades.csv"
 	@echo "make status                            who submitted what"
 	@echo "make report A=foundations              which questions work and which to review"
+	@echo "make export-bank                       self-study quizzes as Moodle XML and GIFT (grading/export/)"
 
 setup: $(INSTALLED)
 
@@ -117,6 +118,9 @@ report: $(INSTALLED)
 
 bundle: $(INSTALLED)
 	$(MESOCOURSE) bundle
+
+export-bank: $(INSTALLED)
+	$(MESOCOURSE) export-bank
 
 # Formgrader reads nbgrader_config.py from the folder JupyterLab starts in: the course root.
 formgrader: $(INSTALLED)

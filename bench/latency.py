@@ -203,10 +203,10 @@ def measure_in(scratch: Path, repeats: int, warmup: int) -> dict:
         if problems:
             raise RuntimeError("the benchmark notebook did not run cleanly: " + "; ".join(problems))
         page.evaluate(PAGE_CLOCK)
-        question = page.locator(QUIZ_QUESTION).filter(has=page.locator(".widget-radio-box")).first
+        question = page.locator(QUIZ_QUESTION).filter(has=page.locator(".mesocourse-single")).first
         question.evaluate("element => { element.id = 'bench-question'; }")
         bring_into_view(question)
-        question.locator(".widget-radio-box label").first.click()
+        question.locator(".mesocourse-single .widget-checkbox label.widget-label-basic").first.click()
         handles = None
         if with_explorer:
             explorer = page.locator(".mesocourse-depth-explorer").first

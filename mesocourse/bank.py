@@ -1,6 +1,7 @@
 """Question banks: YAML files in assets/questions/ (or jupyterquiz JSON), validated into plain dataclasses."""
 
 import json
+import math
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -13,6 +14,21 @@ from mesocourse.references import UnknownReference, resolve
 
 SCHEMA_FILE = SCHEMAS / "question-bank.schema.json"
 DEFAULT_PASS_MARK = 0.8
+# An author's message stays readable whatever the bad value: values are cut to this many characters.
+SHOWN_VALUE_CHARACTERS = 80
+MESSAGE_CHARACTERS = 400
+# Far more values than any bank holds; YAML aliases nested inside aliases can expand to millions.
+MAX_VALUES = 20_000
+
+
+def shown(value) -> str:
+    """A value as an author sees it in a message: its repr, cut short so a huge value cannot flood the page."""
+    text = repr(value) if not isinstance(value, str) else repr(value[: SHOWN_VALUE_CHARACTERS + 1])
+    return text if len(text) <= SHOWN_VALUE_CHARACTERS else text[: SHOWN_VALUE_CHARACTERS - 3] + "..."
+
+
+def _cut(text: str, limit: int = MESSAGE_CHARACTERS) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class BankError(ValueError):
@@ -22,7 +38,7 @@ class BankError(ValueError):
         self.file = str(file)
         self.question_id = question_id
         self.field_name = field_name
-        self.message = message
+        self.message = _cut(str(message))
         super().__init__(str(self))
 
     def __str__(self):
@@ -41,6 +57,29 @@ class Option:
     text: str
     correct: bool
     feedback: str
+    code: str = ""
+
+
+@dataclass(frozen=True)
+class NumericAnswer:
+    """One entry of an ordered numeric answer list (jupyterquiz): an exact value, or a range [low, high)."""
+
+    correct: bool
+    feedback: str
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+
+
+@dataclass(frozen=True)
+class TextAnswer:
+    """One accepted or known-wrong typed answer of a string question, compared as jupyterquiz compares it."""
+
+    text: str
+    correct: bool
+    feedback: str
+    match_case: bool = False
+    fuzzy_threshold: float | None = None
 
 
 @dataclass(frozen=True)
@@ -54,7 +93,7 @@ class NumericHint:
 
 @dataclass(frozen=True)
 class Question:
-    """A bank question: single choice, select-all-that-apply or numeric with tolerance and unit."""
+    """A bank question: single choice, select-all-that-apply, numeric (tolerance or ordered answers) or typed text."""
 
     id: str
     kind: str
@@ -71,6 +110,12 @@ class Question:
     figure: dict | None = None
     # A safety question: the module is not passed while its latest answer is wrong, whatever the overall score.
     must_pass: bool = False
+    # Imported jupyterquiz questions: ordered answers (first match decides), significant digits, code, columns.
+    numeric_answers: tuple[NumericAnswer, ...] = ()
+    precision: int | None = None
+    text_answers: tuple[TextAnswer, ...] = ()
+    code: str = ""
+    answer_cols: int | None = None
 
 
 @dataclass(frozen=True)
@@ -141,19 +186,78 @@ def _plain_schema_message(error: jsonschema.ValidationError) -> str:
         return f"unexpected field ({error.message})"
     if error.validator == "not":
         return "this field does not belong to this question type"
-    return error.message
+    if error.validator == "type":
+        return f"{shown(error.instance)} is not of type {error.validator_value!r}"
+    # jsonschema's own message embeds the whole value; the value is shown cut instead.
+    return _cut(error.message.replace(repr(error.instance), shown(error.instance)), 200)
+
+
+def _count_values(raw, limit: int) -> int:
+    """How many values a parsed file holds (shared alias targets counted each time), stopping past `limit`."""
+    count, stack = 0, [raw]
+    while stack and count <= limit:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count
+
+
+def _not_finite(raw, path=()):
+    """The first path to a NaN or infinite number in a parsed bank, or None."""
+    if isinstance(raw, float) and not math.isfinite(raw):
+        return path
+    children = raw.items() if isinstance(raw, dict) else enumerate(raw) if isinstance(raw, list) else ()
+    for key, value in children:
+        found = _not_finite(value, (*path, key))
+        if found is not None:
+            return found
+    return None
+
+
+def _where(raw: dict, path) -> tuple[str | None, str | None]:
+    """Question id and dotted field of a path inside a bank mapping."""
+    if len(path) >= 2 and path[0] == "questions" and isinstance(path[1], int):
+        question = raw["questions"][path[1]]
+        qid = question.get("id", f"number {path[1] + 1}") if isinstance(question, dict) else None
+        return qid, ".".join(str(part) for part in path[2:]) or None
+    return None, ".".join(str(part) for part in path) or None
+
+
+def _check_numbers(raw: dict, source) -> None:
+    """Refuse NaN and infinite numbers (no answer could match, or every answer would) and reversed hint ranges."""
+    bad = _not_finite(raw)
+    if bad is not None:
+        qid, field_name = _where(raw, bad)
+        raise BankError(source, "this must be an ordinary number, not NaN or infinity", qid, field_name)
+    for item in raw["questions"]:
+        for hint_number, hint in enumerate(item.get("hints", ())):
+            low, high = hint["range"]
+            if low > high:
+                raise BankError(
+                    source,
+                    f"the range goes from {low:g} down to {high:g}; write the smaller number first",
+                    item["id"],
+                    f"hints.{hint_number}.range",
+                )
 
 
 def validate(raw, source) -> None:
     """Check a parsed bank against the schema and the course rules; raise BankError naming the spot."""
     if not isinstance(raw, dict):
         raise BankError(source, "the file must hold a mapping with module, title and questions")
+    if _count_values(raw, MAX_VALUES) > MAX_VALUES:
+        raise BankError(source, f"the file expands to more than {MAX_VALUES} values (YAML aliases inside aliases?)")
     errors = sorted(jsonschema.Draft202012Validator(_schema()).iter_errors(raw), key=lambda e: list(e.path))
     if errors:
         # The deepest error is the most specific one to show an author.
         error = max(errors, key=lambda e: len(list(e.absolute_path)))
         question_id, field_name = _locate(raw, error)
         raise BankError(source, _plain_schema_message(error), question_id, field_name)
+    _check_numbers(raw, source)
     seen = set()
     for item in raw["questions"]:
         qid = item["id"]
@@ -210,27 +314,71 @@ def parse_bank(raw, source, name: str) -> Bank:
     )
 
 
-def _read(path: Path, source: str):
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a key written twice in one mapping (PyYAML keeps the last one silently)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = {}
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, str) and key in seen:
+                qid = next(
+                    (v.value for k, v in node.value if getattr(k, "value", None) == "id" and hasattr(v, "value")),
+                    None,
+                )
+                raise _DuplicateKey(key, key_node.start_mark.line + 1, qid if isinstance(qid, str) else None)
+            seen[key] = True
+        return super().construct_mapping(node, deep)
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str, line: int, question_id: str | None):
+        super().__init__(key)
+        self.key, self.line, self.question_id = key, line, question_id
+
+
+def _refuse_constant(name: str):
+    raise ValueError(name)
+
+
+def read_text(path: Path, source: str) -> str:
+    """A bank file's text (UTF-8, with or without a byte-order mark); BankError when it cannot be read."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise BankError(source, "the file does not exist") from None
+    except IsADirectoryError:
+        raise BankError(source, "this is a folder, not a question file") from None
+    except OSError as error:
+        raise BankError(source, f"the file cannot be opened ({error.strerror or error})") from None
     except UnicodeDecodeError:
         raise BankError(source, "the file is not UTF-8 text") from None
     if not text.strip():
         raise BankError(source, "the file is empty")
+    return text
+
+
+def _read(path: Path, source: str):
+    text = read_text(path, source)
+    kind = path.suffix.lstrip(".").upper()
     try:
         if path.suffix == ".json":
-            return json.loads(text)
-        return yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as error:
+            return json.loads(text, parse_constant=_refuse_constant)
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except _DuplicateKey as duplicate:
+        raise BankError(
+            source, f"the key is written twice (line {duplicate.line})", duplicate.question_id, duplicate.key
+        ) from None
+    except RecursionError:
+        raise BankError(source, f"the file is nested too deeply to be read as {kind}") from None
+    except ValueError as error:
+        if isinstance(error, json.JSONDecodeError):
+            raise BankError(source, f"the file cannot be read as JSON near line {error.lineno}") from None
+        raise BankError(source, f"{error} is not a number a learner can type; write an ordinary number") from None
+    except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        line = (
-            f" near line {mark.line + 1}"
-            if mark
-            else (f" near line {error.lineno}" if hasattr(error, "lineno") else "")
-        )
-        raise BankError(source, f"the file cannot be read as {path.suffix.lstrip('.').upper()}{line}") from None
+        line = f" near line {mark.line + 1}" if mark else ""
+        raise BankError(source, f"the file cannot be read as {kind}{line}") from None
 
 
 def load_bank(name_or_path: str | Path) -> Bank:
@@ -244,7 +392,9 @@ def load_bank(name_or_path: str | Path) -> Bank:
     source = _display_path(path)
     raw = _read(path, source)
     if path.suffix == ".json":
-        raw = from_jupyterquiz(raw, source, title=path.stem.replace("-", " ").replace("_", " "))
+        from mesocourse.jupyterquiz import bank_from_jupyterquiz
+
+        return bank_from_jupyterquiz(raw, source, path)
     return parse_bank(raw, source, path.stem)
 
 
@@ -252,77 +402,3 @@ def load_bank(name_or_path: str | Path) -> Bank:
 def course_bank(name: str) -> Bank:
     """A course bank loaded once per kernel."""
     return load_bank(name)
-
-
-# jupyterquiz (the widely used notebook quiz format) keeps questions as a JSON list; these map onto our types.
-JUPYTERQUIZ_TYPES = {"multiple_choice": "single", "many_choice": "multiple", "numeric": "numeric"}
-IMPORTED_NOTE = "Imported from a jupyterquiz file; the trainer has not added an explanation."
-
-
-def _jq_numeric(item: dict, source: str, qid: str) -> dict:
-    answers = item.get("answers") or []
-    correct = [a for a in answers if a.get("correct") and a.get("type") in ("value", "range")]
-    if not correct:
-        raise BankError(source, "a numeric question needs one answer marked correct", qid, "answers")
-    first = correct[0]
-    if first["type"] == "value":
-        precision = item.get("precision")
-        tolerance = 0.5 * 10 ** (-precision) if isinstance(precision, int) else 1e-9
-        answer = float(first["value"])
-    else:
-        low, high = first["range"]
-        answer, tolerance = (low + high) / 2, (high - low) / 2
-    hints = []
-    for other in answers:
-        if other.get("correct") or other.get("type") == "default" or not other.get("feedback"):
-            continue
-        if other.get("type") == "value":
-            hints.append({"range": [other["value"], other["value"]], "feedback": other["feedback"]})
-        elif other.get("type") == "range":
-            hints.append({"range": list(other["range"]), "feedback": other["feedback"]})
-    default = next((a.get("feedback") for a in answers if a.get("type") == "default"), None)
-    return {
-        "answer": answer,
-        "tolerance": tolerance,
-        "unit": "",
-        "hints": hints,
-        "wrong_feedback": default or "Not the expected value.",
-        "explanation": first.get("feedback") or IMPORTED_NOTE,
-    }
-
-
-def from_jupyterquiz(raw, source: str, title: str) -> dict:
-    """Convert a jupyterquiz question list into our bank layout (objective and references left for the trainer)."""
-    if isinstance(raw, dict) and "questions" in raw:
-        raw = raw["questions"]
-    if not isinstance(raw, list):
-        raise BankError(source, "a jupyterquiz file must hold a list of questions")
-    questions = []
-    for number, item in enumerate(raw, start=1):
-        qid = f"q{number:02d}"
-        if not isinstance(item, dict) or "question" not in item:
-            raise BankError(source, "each entry needs a 'question' text", qid, "question")
-        kind = JUPYTERQUIZ_TYPES.get(item.get("type"))
-        if kind is None:
-            raise BankError(source, f"unsupported jupyterquiz type {item.get('type')!r}", qid, "type")
-        converted = {
-            "id": qid,
-            "type": kind,
-            "objective": title,
-            "prompt": item["question"],
-            "references": [],
-        }
-        if kind == "numeric":
-            converted.update(_jq_numeric(item, source, qid))
-        else:
-            converted["options"] = [
-                {
-                    "text": str(answer.get("answer", answer.get("code", ""))),
-                    "correct": bool(answer.get("correct")),
-                    "feedback": answer.get("feedback") or ("Correct." if answer.get("correct") else "Not this one."),
-                }
-                for answer in item.get("answers", [])
-            ]
-            converted["explanation"] = IMPORTED_NOTE
-        questions.append(converted)
-    return {"module": "00", "title": title, "questions": questions}

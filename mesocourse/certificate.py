@@ -5,6 +5,7 @@ mark (bank.DEFAULT_PASS_MARK unless a bank sets its own), the same mark the quiz
 """
 
 import re
+import sqlite3
 import unicodedata
 from datetime import date
 from functools import cache
@@ -254,6 +255,16 @@ class CertificateForm:
             return
         except (CertificateError, BankError) as problem:
             self.result.value = feedback_box("info", [str(problem)])
+            return
+        except (sqlite3.Error, OSError) as problem:
+            self.result.value = feedback_box(
+                "info", ["Your progress could not be read, so the certificate cannot be checked yet.", str(problem)]
+            )
+            return
+        except Exception as problem:  # the button must always answer in words, never fail silently
+            self.result.value = feedback_box(
+                "info", [f"The certificate could not be made ({type(problem).__name__}). Please tell your trainer."]
+            )
             return
         link = download_link_html(
             self.pdf,

@@ -23,6 +23,7 @@ A round with a cohort, run from the course folder:
   mesocourse status                        who submitted what, and what is left to do
   mesocourse report foundations            which questions work and which to review
   mesocourse cues                          whether the questions give answers away (longest option, key letters)
+  mesocourse export-bank                   the self-study quizzes as Moodle XML and GIFT, for your LMS
 
 Run `mesocourse COMMAND --help` for the options of one command.
 """
@@ -84,6 +85,16 @@ def _parser() -> argparse.ArgumentParser:
 
     sub = command("seal", "recompute the key digests of hidden tests from the solutions (after editing a key)")
     sub.add_argument("assignment", nargs="*", help="assignment ids (default: all)")
+
+    sub = command(
+        "export-bank",
+        "write the self-study question banks as Moodle XML and GIFT (one category per module)",
+        "Write grading/export/mesocourse-banks.xml and .gift. Import either in Moodle (Question bank > Import); "
+        "feedback per option, explanations, tolerances, units and references come along.",
+    )
+    sub.add_argument("bank", nargs="*", help="bank names, e.g. 03-injection-depths (default: every module)")
+    sub.add_argument("--output", metavar="FOLDER", help="where to write (default grading/export/)")
+    sub.add_argument("--format", choices=["xml", "gift", "both"], default="both", help="which format (default both)")
 
     command("leaks", "scan releases, feedback and learner bundles for keys, solutions and hidden tests")
 
@@ -275,6 +286,27 @@ def _cues(args) -> int:
     return 1 if problems else 0
 
 
+def _export_bank(args) -> int:
+    from mesocourse.bank import BankError
+    from mesocourse.export import FORMATS, export_banks
+    from mesocourse.grading.course import TrainerError
+    from mesocourse.paths import ROOT
+
+    root = Path(args.course) if args.course else ROOT
+    folder = Path(args.output) if args.output else root / "grading" / "export"
+    formats = FORMATS if args.format == "both" else (args.format,)
+    try:
+        written = export_banks(folder, args.bank or None, formats)
+    except BankError as problem:
+        raise TrainerError(str(problem)) from None
+    except OSError as problem:
+        raise TrainerError(f"could not write to {folder} ({problem.strerror or problem}).") from None
+    for path in written:
+        print(f"Wrote {path}")
+    print("Import in Moodle: Question bank > Import, format 'Moodle XML' (or 'GIFT'); one category per module.")
+    return 0
+
+
 HANDLERS = {
     "release": _release,
     "collect": _collect,
@@ -288,6 +320,7 @@ HANDLERS = {
     "seal": _seal,
     "leaks": _leaks,
     "cues": _cues,
+    "export-bank": _export_bank,
 }
 
 

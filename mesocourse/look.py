@@ -69,6 +69,12 @@ QUIZ_STYLE = """<style>
 .mesocourse-quiz .widget-radio-box label { height: auto; display: flex; flex-direction: row-reverse;
   justify-content: flex-end; align-items: flex-start; line-height: 1.4; margin: 2px 0; }
 .mesocourse-quiz .widget-radio-box input { flex-shrink: 0; float: none; margin-top: 2px; }
+.mesocourse-quiz .widget-checkbox { height: auto; }
+.mesocourse-quiz .widget-checkbox label { display: flex; align-items: flex-start; line-height: 1.4; margin: 2px 0; }
+.mesocourse-quiz .widget-checkbox input { flex-shrink: 0; margin-top: 3px; }
+.mesocourse-quiz .mesocourse-single input[type="checkbox"] { border-radius: 50%; }
+.mesocourse-quiz .widget-checkbox code, .mesocourse-quiz pre code { white-space: pre; font-family: monospace; }
+.mesocourse-quiz .widget-checkbox img, .mesocourse-quiz .widget-htmlmath img { max-width: 100%; }
 .mesocourse-quiz :focus-visible { outline: 3px solid #0d3c61; outline-offset: 2px; }
 </style>"""
 # Long questions beside a box or a list wrap onto several lines instead of pushing the box out of the column.
@@ -104,7 +110,12 @@ def unavailable(what: str, problem: Exception) -> HTML:
 
 
 def explanation_html(item) -> str:
-    """An item's `explanation` with its `references` written out (a question, a rule), so every statement traces."""
+    """An item's `explanation` with its `references` written out (a question, a rule), so every statement traces.
+
+    An item without an explanation (an imported jupyterquiz question) shows nothing: no sentence is invented for it.
+    """
+    if not item.explanation and not item.references:
+        return ""
     sources = html.escape(cite(item.references)) if item.references else ""
     refs = f'<div style="font-size:90%;margin-top:4px"><em>Sources:</em> {sources}</div>' if sources else ""
     return f'<div style="margin-top:6px"><strong>Why:</strong> {html.escape(item.explanation)}{refs}</div>'

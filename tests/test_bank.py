@@ -103,56 +103,6 @@ def test_unknown_bank_name_lists_known_banks():
         load_bank("no-such-bank")
 
 
-def test_jupyterquiz_file_loads_all_three_types(tmp_path):
-    """A trainer's existing jupyterquiz JSON (multiple_choice, many_choice, numeric) becomes a usable bank."""
-    quiz = [
-        {
-            "question": "Pick one",
-            "type": "multiple_choice",
-            "answers": [
-                {"answer": "Yes", "correct": True, "feedback": "Right."},
-                {"answer": "No", "correct": False, "feedback": "Wrong."},
-            ],
-        },
-        {
-            "question": "Pick all",
-            "type": "many_choice",
-            "answers": [
-                {"answer": "A", "correct": True},
-                {"answer": "B", "correct": True},
-                {"answer": "C", "correct": False},
-            ],
-        },
-        {
-            "question": "Depth?",
-            "type": "numeric",
-            "precision": 1,
-            "answers": [
-                {"type": "value", "value": 2.5, "correct": True, "feedback": "Right."},
-                {"type": "range", "range": [4.2, 4.4], "correct": False, "feedback": "That is cos."},
-                {"type": "default", "feedback": "Use sin."},
-            ],
-        },
-    ]
-    path = tmp_path / "old-quiz.json"
-    path.write_text(json.dumps(quiz), encoding="utf-8")
-    bank = load_bank(path)
-    single, multiple, numeric = bank.questions
-    assert single.kind == "single" and [o.correct for o in single.options] == [True, False]
-    assert multiple.kind == "multiple" and sum(o.correct for o in multiple.options) == 2
-    assert numeric.kind == "numeric" and numeric.answer == 2.5 and numeric.tolerance == pytest.approx(0.05)
-    assert numeric.hints[0].feedback == "That is cos." and numeric.wrong_feedback == "Use sin."
-
-
-def test_jupyterquiz_file_with_unknown_type_is_a_clear_error(tmp_path):
-    """An unsupported jupyterquiz question type names the question and field."""
-    path = tmp_path / "old.json"
-    path.write_text(json.dumps([{"question": "Q", "type": "essay", "answers": []}]), encoding="utf-8")
-    with pytest.raises(BankError) as caught:
-        load_bank(path)
-    assert caught.value.question_id == "q01" and caught.value.field_name == "type"
-
-
 def test_every_course_bank_is_valid_and_cites_sources():
     """Every bank in assets/questions loads, and every clinical question cites at least one reference."""
     for name in bank_names():
@@ -165,3 +115,58 @@ def test_module_quizzes_have_at_least_ten_questions():
     """Each module's quiz has at least ten questions, as the course promises."""
     for module in quiz_modules():
         assert len(load_bank(module.bank).questions) >= 10, module.notebook
+
+
+def test_duplicate_key_is_refused_naming_question_and_key(tmp_path):
+    """F-24: a key written twice (the second silently replacing the first in PyYAML) is refused."""
+    text = yaml.safe_dump(GOOD).replace("explanation: Because.", "explanation: Because.\n  explanation: Other.")
+    path = tmp_path / "bank.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(BankError, match="written twice") as caught:
+        load_bank(path)
+    assert (caught.value.question_id, caught.value.field_name) == ("one", "explanation")
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field_name"),
+    [
+        (lambda d: d["questions"][1].update(answer=float("nan")), "answer"),
+        (lambda d: d["questions"][1].update(tolerance=float("inf")), "tolerance"),
+        (lambda d: d["questions"][1].update(hints=[{"range": [float("-inf"), 1], "feedback": "x"}]), "hints.0.range.0"),
+    ],
+)
+def test_nan_and_infinite_numbers_are_refused(tmp_path, mutate, field_name):
+    """F-25: NaN (nothing is ever right) and infinity (everything is) are refused, naming the field."""
+    with pytest.raises(BankError, match="NaN or infinity") as caught:
+        load_bank(write_bank(tmp_path, broken(mutate)))
+    assert (caught.value.question_id, caught.value.field_name) == ("depth", field_name)
+
+
+def test_reversed_hint_range_is_refused(tmp_path):
+    """F-25: a hint range written high-to-low would never match; it is refused."""
+    data = broken(lambda d: d["questions"][1].update(hints=[{"range": [5, 1], "feedback": "cos"}]))
+    with pytest.raises(BankError, match="smaller number first") as caught:
+        load_bank(write_bank(tmp_path, data))
+    assert caught.value.field_name == "hints.0.range"
+
+
+def test_alias_bomb_gives_a_short_message_quickly(tmp_path):
+    """F-26: aliases nested inside aliases are refused with a short message, not megabytes of expanded value."""
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for level in "bcdefg":
+        previous = chr(ord(level) - 1)
+        lines.append(f"{level}: &{level} [{', '.join(['*' + previous] * 10)}]")
+    body = yaml.safe_dump(GOOD).replace("prompt: Which?", "prompt: *g")
+    path = tmp_path / "bank.yaml"
+    path.write_text("\n".join(lines) + "\n" + body.replace("module:", "module:", 1), encoding="utf-8")
+    with pytest.raises(BankError) as caught:
+        load_bank(path)
+    assert len(str(caught.value)) < 500
+
+
+def test_wrong_type_message_is_short_however_large_the_value(tmp_path):
+    """F-26: a huge wrong-typed value is cut in the message."""
+    data = broken(lambda d: d["questions"][0].update(prompt=list(range(50_000)) and ["y" * 200] * 100))
+    with pytest.raises(BankError) as caught:
+        load_bank(write_bank(tmp_path, data))
+    assert len(str(caught.value)) < 500 and caught.value.field_name == "prompt"

@@ -3,6 +3,7 @@
 import base64
 import io
 import re
+import sqlite3
 from dataclasses import replace
 from datetime import date
 
@@ -207,3 +208,21 @@ def test_refused_while_a_safety_question_is_wrong_whatever_the_score(store):
         certificate_pdf("Ana Lopez", masteries, DAY)
     assert "Who decides about a relative contraindication?" in str(refused.value)
     assert "every safety question right" in str(refused.value)
+
+
+@pytest.mark.parametrize("setup", ["file-in-the-way", "old-layout"])
+def test_form_reports_an_unreadable_record_in_words(tmp_path, setup):
+    """F-22: a progress path under a file, or a record without the objective column, is said in words."""
+    if setup == "file-in-the-way":
+        (tmp_path / "scratch").write_text("x")
+        store = ProgressStore(tmp_path / "scratch" / "progress.sqlite")
+    else:
+        path = tmp_path / "progress.sqlite"
+        with sqlite3.connect(path) as connection:
+            connection.execute("CREATE TABLE attempts (id INTEGER PRIMARY KEY, learner TEXT, bank TEXT)")
+        connection.close()
+        store = ProgressStore(path)
+    form = CertificateForm(store=store, learner="ana")
+    form.name_box.value = "Ana Lopez"
+    form.make_button.click()
+    assert "could not" in form.result.value and form.pdf is None

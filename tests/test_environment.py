@@ -22,10 +22,13 @@ def pyproject_packages():
 
 def conda_packages():
     environment = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    items = list(environment["dependencies"])
+    for item in environment["dependencies"]:
+        if isinstance(item, dict):
+            # Packages published on PyPI only are listed under pip:, besides the course itself (-e .).
+            items += [entry for entry in item.get("pip", []) if not entry.startswith("-")]
     return {
-        re.sub(r"\s", "", item)
-        for item in environment["dependencies"]
-        if isinstance(item, str) and not item.startswith(("python", "pip"))
+        re.sub(r"\s", "", item) for item in items if isinstance(item, str) and not item.startswith(("python", "pip"))
     }
 
 

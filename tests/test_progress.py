@@ -79,3 +79,118 @@ def test_damaged_file_does_not_touch_other_files(tmp_path):
     path.write_bytes(b"\x00garbage" * 64)
     ProgressStore(path).record("01-x", "q1", "A", True, learner="ana")
     assert (tmp_path / "notes.txt").read_text() == "keep me"
+
+
+# ---- Locations that are not a progress file (security review F-19 to F-23) --------------------------------------
+
+import os  # noqa: E402
+import sqlite3  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from mesocourse.progress import ProgressError  # noqa: E402
+
+
+def test_a_folder_is_refused_and_never_renamed(tmp_path):
+    """F-19: pointing the record at a folder gives a plain message; the folder and its files stay as they were."""
+    folder = tmp_path / "Documents"
+    folder.mkdir()
+    (folder / "thesis.docx").write_text("thesis")
+    with pytest.raises(ProgressError, match="is a folder"):
+        ProgressStore(folder).record("01-x", "q1", "A", True, learner="ana")
+    assert folder.is_dir() and (folder / "thesis.docx").read_text() == "thesis"
+    assert [p.name for p in tmp_path.iterdir()] == ["Documents"]
+
+
+def test_a_trailing_slash_is_refused(tmp_path, monkeypatch):
+    """F-19: MESOCOURSE_PROGRESS ending in / names a folder and is refused before anything is touched."""
+    monkeypatch.setenv("MESOCOURSE_PROGRESS", f"{tmp_path}/")
+    with pytest.raises(ProgressError, match="names a folder"):
+        ProgressStore().record("01-x", "q1", "A", True, learner="ana")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_device_is_refused_and_never_renamed(tmp_path):
+    """F-19: a device (here a FIFO, which any user can make) is left in place with a plain message."""
+    device = tmp_path / "progress.sqlite"
+    os.mkfifo(device)
+    with pytest.raises(ProgressError, match="not a progress file"):
+        ProgressStore(device).record("01-x", "q1", "A", True, learner="ana")
+    assert device.exists() and [p.name for p in tmp_path.iterdir()] == ["progress.sqlite"]
+
+
+def test_a_path_under_a_file_is_refused(tmp_path):
+    """F-22: a record asked for under a file says so in words, and the file is untouched."""
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("x")
+    with pytest.raises(ProgressError, match="is a file, not a folder|lies under a file"):
+        ProgressStore(blocker / "progress.sqlite").attempts(learner="ana")
+    assert blocker.read_text() == "x"
+
+
+def test_unknown_user_in_the_path_is_a_message(monkeypatch):
+    """F-23: ~nosuchuser/x gives a plain message instead of RuntimeError at start."""
+    monkeypatch.setenv("MESOCOURSE_PROGRESS", "~nosuchuser-of-this-machine/progress.sqlite")
+    store = ProgressStore()
+    with pytest.raises(ProgressError, match="user name this computer does not know"):
+        store.attempts(learner="ana")
+
+
+def read_back(path: Path, monkeypatch, read_only: Path) -> list[str]:
+    """Read and try to write the record as a learner for whom `read_only` cannot be written.
+
+    Root ignores file permissions, so under root the learner's view of permissions is given to the store.
+    """
+    if os.geteuid() == 0:
+        real_access = os.access
+
+        def learner_access(target, mode, **kwargs):
+            if mode & os.W_OK and Path(target) == read_only:
+                return False
+            return real_access(target, mode, **kwargs)
+
+        monkeypatch.setattr("mesocourse.progress.os.access", learner_access)
+    store = ProgressStore(path)
+    lines = [str(len(store.attempts(learner="ana")))]
+    try:
+        store.record("01-x", "new", "A", True, learner="ana")
+        lines.append("SAVED")
+    except OSError as problem:
+        lines.append(f"REFUSED {problem}")
+    lines.append(f"NOTICES {store.notices}")
+    return lines
+
+
+def make_record(path: Path, attempts: int) -> None:
+    store = ProgressStore(path)
+    for number in range(attempts):
+        store.record("01-x", f"q{number}", "A", True, learner="ana")
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA journal_mode = DELETE")
+    connection.close()
+
+
+def test_a_read_only_record_is_read_not_moved_aside(tmp_path, monkeypatch):
+    """F-20: a valid record the learner may not write is read in full and left where it is."""
+    path = tmp_path / "progress.sqlite"
+    make_record(path, 200)
+    path.chmod(0o444)
+    lines = read_back(path, monkeypatch, read_only=path)
+    assert lines[0] == "200" and "read-only" in lines[1] and lines[2] == "NOTICES []"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["progress.sqlite"]
+
+
+def test_a_read_only_folder_gets_an_accurate_message(tmp_path, monkeypatch):
+    """F-21: a read-only folder with a valid record: it is shown, and the message says the folder is read-only."""
+    folder = tmp_path / "home"
+    folder.mkdir()
+    path = folder / "progress.sqlite"
+    make_record(path, 3)
+    folder.chmod(0o555)
+    try:
+        lines = read_back(path, monkeypatch, read_only=folder)
+    finally:
+        folder.chmod(0o755)
+    assert lines[0] == "3" and f"the folder {folder} is read-only" in lines[1] and lines[2] == "NOTICES []"
+    assert sorted(p.name for p in folder.iterdir()) == ["progress.sqlite"]

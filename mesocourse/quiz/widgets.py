@@ -8,7 +8,7 @@ from IPython.display import display
 
 from mesocourse.bank import Bank, BankError, Question, course_bank, load_bank
 from mesocourse.figures import figure_html, make_figure
-from mesocourse.look import QUIZ_STYLE, explanation_html, feedback_box, unavailable
+from mesocourse.look import QUIZ_STYLE, TONES, explanation_html, feedback_box, status_box, unavailable
 from mesocourse.progress import ProgressStore, current_learner
 from mesocourse.quiz.checking import (
     EXPLAIN_AFTER_WRONG,
@@ -17,9 +17,26 @@ from mesocourse.quiz.checking import (
     Verdict,
     grade_choice,
     grade_numeric,
+    grade_text,
     right_answer,
     shuffled_options,
 )
+from mesocourse.quiz.markup import code_html, to_html
+
+
+def option_html(letter: str, option) -> str:
+    """An option's label: its letter, then its text and code typeset the same way in every kind of question."""
+    parts = [to_html(option.text, inline=True)] if option.text else []
+    if option.code:
+        parts.append(code_html(option.code, inline=True))
+    return f"<strong>{letter}.</strong> " + " ".join(parts)
+
+
+def verdict_box(tone: str, lines: list[str], extra: str = "") -> str:
+    """Feedback lines that may hold markdown or LaTeX, in the course's message box with its word and symbol."""
+    colour, background, headline = TONES[tone]
+    body = "".join(f"<div>{to_html(line, inline=True)}</div>" for line in lines)
+    return status_box(colour, background, f"<strong>{headline}</strong>{body}{extra}")
 
 
 class QuestionView:
@@ -49,37 +66,44 @@ class QuestionView:
             if question.must_pass
             else f"Question {number}"
         )
-        self.prompt = widgets.HTML(f"<p><strong>{label}.</strong> {html.escape(question.prompt)}</p>")
+        prompt = to_html(question.prompt, inline=True)
+        code = code_html(question.code) if question.code else ""
+        self.prompt = widgets.HTMLMath(f"<p><strong>{label}.</strong> {prompt}</p>{code}")
         self.figure = widgets.HTML(self._figure_html()) if question.figure else None
-        self.choices = self.checkboxes = self.number_box = None
-        if question.kind == "single":
-            self.choices = widgets.RadioButtons(
-                options=[f"{LETTERS[p]}. {question.options[i].text}" for p, i in enumerate(self.order)],
-                value=None,
-                layout=widgets.Layout(width="100%"),
-            )
-            inputs = [self.choices]
-        elif question.kind == "multiple":
+        self.checkboxes = self.text_box = None
+        if question.options:
+            # One kind of box for single and select-all questions, so text, pictures and LaTeX look the same.
             self.checkboxes = [
                 widgets.Checkbox(
                     value=False,
-                    description=f"{LETTERS[p]}. {question.options[i].text}",
+                    description=option_html(LETTERS[p], question.options[i]),
+                    description_allow_html=True,
                     indent=False,
-                    layout=widgets.Layout(width="100%"),
+                    layout=widgets.Layout(width="auto" if question.answer_cols else "100%"),
                 )
                 for p, i in enumerate(self.order)
             ]
-            inputs = [widgets.HTML("<em>Tick every answer that applies.</em>"), *self.checkboxes]
+            if question.kind == "single":
+                for box in self.checkboxes:
+                    box.observe(self._on_single_tick, names="value")
+            columns = question.answer_cols or 1
+            grid = widgets.GridBox(
+                self.checkboxes, layout=widgets.Layout(grid_template_columns=f"repeat({columns}, 1fr)", width="100%")
+            )
+            grid.add_class("mesocourse-single" if question.kind == "single" else "mesocourse-multiple")
+            hint = "Choose one answer." if question.kind == "single" else "Tick every answer that applies."
+            inputs = [widgets.HTML(f"<em>{hint}</em>"), grid]
         else:
-            self.number_box = widgets.Text(placeholder="type a number", layout=widgets.Layout(width="10em"))
-            inputs = [widgets.HBox([self.number_box, widgets.Label(question.unit)])]
+            placeholder = "type a number" if question.kind == "numeric" else "type your answer"
+            self.text_box = widgets.Text(placeholder=placeholder, layout=widgets.Layout(width="14em"))
+            inputs = [widgets.HBox([self.text_box, widgets.Label(question.unit)])]
         self.check_button = widgets.Button(
             description="Check my answer", button_style="primary", tooltip="Check this answer"
         )
         self.retry_button = widgets.Button(
             description="Try again", layout=widgets.Layout(display="none"), tooltip="Change your answer and check again"
         )
-        self.feedback = widgets.HTML("")
+        self.feedback = widgets.HTMLMath("")
         self.check_button.on_click(self._on_check)
         self.retry_button.on_click(self._on_retry)
         parts = [self.prompt] + ([self.figure] if self.figure else []) + inputs
@@ -93,25 +117,33 @@ class QuestionView:
             return feedback_box("info", [f"The picture for this question could not be drawn ({error})."])
         return figure_html(figure, alt, max_width="36em")
 
+    def _on_single_tick(self, change) -> None:
+        """A single-choice question keeps one tick: ticking an option clears the others."""
+        if change["new"]:
+            for box in self.checkboxes:
+                if box is not change["owner"] and box.value:
+                    box.value = False
+
+    def choose(self, *indexes: int) -> None:
+        """Tick these options (original option indexes), as a learner would."""
+        for index in indexes:
+            self.checkboxes[self.order.index(index)].value = True
+
     def response(self):
-        """The current answer: original option indexes for choices, the typed text for numbers."""
-        if self.choices is not None:
-            if self.choices.index is None:
-                return set()
-            return {self.order[self.choices.index]}
+        """The current answer: original option indexes for choices, the typed text for numbers and words."""
         if self.checkboxes is not None:
             return {self.order[p] for p, box in enumerate(self.checkboxes) if box.value}
-        return self.number_box.value
+        return self.text_box.value
 
     def _answer_label(self):
-        if self.question.kind == "numeric":
-            return self.number_box.value.strip()
+        if self.checkboxes is None:
+            return self.text_box.value.strip()
         return ",".join(
             sorted(LETTERS[self.order.index(i)] + ":" + self.question.options[i].text[:40] for i in self.response())
         )
 
     def _inputs_disabled(self, disabled: bool) -> None:
-        for box in [self.choices, self.number_box, *(self.checkboxes or [])]:
+        for box in [self.text_box, *(self.checkboxes or [])]:
             if box is not None:
                 box.disabled = disabled
 
@@ -120,6 +152,8 @@ class QuestionView:
         try:
             if self.question.kind == "numeric":
                 verdict = grade_numeric(self.question, self.response())
+            elif self.question.kind == "string":
+                verdict = grade_text(self.question, self.response())
             else:
                 verdict = grade_choice(self.question, self.response(), self.order)
         except AnswerFormatError as problem:
@@ -143,10 +177,10 @@ class QuestionView:
             )
         tone = "right" if verdict.correct else "wrong"
         # Feedback first: the learner waits for it, not for the progress file (the write then lets it go out).
-        self.feedback.value = feedback_box(tone, verdict.lines, extra)
+        self.feedback.value = verdict_box(tone, verdict.lines, extra)
         saved_note = self._record()
         if saved_note:
-            self.feedback.value = feedback_box(tone, verdict.lines, extra + saved_note)
+            self.feedback.value = verdict_box(tone, verdict.lines, extra + saved_note)
         self._inputs_disabled(True)
         self.check_button.layout.display = "none"
         # Once the right answer has been shown, another try would only copy it: the question is closed.
@@ -202,7 +236,7 @@ class QuizView:
         self.score_label = widgets.HTML(self.score_html())
         header = widgets.HTML(
             f"{QUIZ_STYLE}<h3>Quiz: {html.escape(bank.title)}</h3><p>{len(self.questions)} questions. "
-            "Choose an answer with the mouse or the keyboard (Tab to move, arrow keys or Space to choose), then "
+            "Choose an answer with the mouse or the keyboard (Tab to move, Space to tick), then "
             "press <em>Check my answer</em>. Your answers are saved to your progress.</p>"
         )
         self.widget = widgets.VBox([header, *(view.widget for view in self.questions), self.score_label])
@@ -247,10 +281,13 @@ def build_quiz(name_or_path, learner: str | None = None, store: ProgressStore | 
 
 
 def show_quiz(name_or_path) -> None:
-    """Show a module's quiz in the notebook; a broken bank shows a plain message instead of a traceback."""
+    """Show a module's quiz in the notebook; any bank that cannot be loaded shows a plain message, no traceback."""
     try:
         quiz = build_quiz(name_or_path)
     except BankError as problem:
         display(unavailable("quiz", problem))
+        return
+    except Exception as problem:  # the learner must never meet a traceback, whatever the file holds
+        display(unavailable("quiz", f"the question file could not be used ({type(problem).__name__})."))
         return
     display(quiz.widget)

@@ -26,10 +26,10 @@ def quiz_page(executed_notebook):
 
 
 def first_open_single_choice(page):
-    """The first radio-button question not answered yet (pinned by position: it must not move once answered)."""
+    """The first single-choice question not answered yet (pinned by position: it must not move once answered)."""
     index = page.evaluate(
         f"""() => [...document.querySelectorAll('{QUIZ_QUESTION}')].findIndex(question =>
-            question.querySelector('.widget-radio-box') && [...question.querySelectorAll('button')]
+            question.querySelector('.mesocourse-single') && [...question.querySelectorAll('button')]
                 .some(button => button.textContent.trim() === 'Check my answer' && button.offsetParent !== null))"""
     )
     assert index >= 0, "the quiz has an unanswered single-choice question"
@@ -41,7 +41,7 @@ def test_quiz_answered_by_clicking_shows_feedback_and_is_recorded(quiz_page, pro
     before = len(progress_rows(quiz_modules()[0].bank))
     question = first_open_single_choice(quiz_page)
     bring_into_view(question)
-    question.locator(".widget-radio-box label").first.click()
+    question.locator(".mesocourse-single .widget-checkbox label.widget-label-basic").first.click()
     question.get_by_role("button", name="Check my answer").click()
     feedback = question.locator('[role="status"]')
     feedback.filter(has_text="✔ Correct.").or_(feedback.filter(has_text="✘ Not quite.")).first.wait_for()
@@ -61,13 +61,13 @@ def tab_until(page, wanted, description: str) -> dict:
 
 
 def test_quiz_can_be_completed_with_the_keyboard_alone(quiz_page, progress_rows):
-    """Tab to a question, choose with the arrow keys, Tab to "Check my answer", press Enter: feedback appears."""
-    radio = tab_until(quiz_page, lambda f: f["type"] == "radio" and f["question"] >= 0, "a quiz option")
-    number = radio["question"]
+    """Tab to a question's option, tick it with Space, Tab to "Check my answer", press Enter: feedback appears."""
+    option = tab_until(quiz_page, lambda f: f["type"] == "checkbox" and f["question"] >= 0, "a quiz option")
+    number = option["question"]
     question = quiz_page.locator(QUIZ_QUESTION).nth(number)
-    quiz_page.keyboard.press("ArrowDown")
-    checked = question.locator("input[type=radio]:checked")
-    assert checked.count() == 1, "the arrow key should choose an option (JupyterLab must not take the key)"
+    quiz_page.keyboard.press("Space")
+    checked = question.locator("input[type=checkbox]:checked")
+    assert checked.count() == 1, "Space should tick the option (JupyterLab must not take the key)"
     assert quiz_page.evaluate(FOCUSED)["question"] == number, "focus should stay in the question"
     tab_until(quiz_page, lambda f: f["text"] == "Check my answer" and f["question"] == number, "Check my answer")
     quiz_page.keyboard.press("Enter")

@@ -21,7 +21,7 @@ def player(store):
 def choose(view, correct: bool, skip: int = 0):
     """Select (by its shown position) a right or a wrong option, as a learner would click it."""
     wanted = [i for i, option in enumerate(view.question.options) if option.correct == correct][skip]
-    view.choices.index = view.order.index(wanted)
+    view.choose(wanted)
     return view.question.options[wanted]
 
 

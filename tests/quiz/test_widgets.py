@@ -1,6 +1,7 @@
 """mesocourse.quiz.widgets: answering through the widgets gives the right feedback, score and recorded attempts."""
 
 import html
+from pathlib import Path
 
 import pytest
 
@@ -27,7 +28,7 @@ def view_of(quiz, question_id):
 def choose(view, correct: bool):
     """Select (by its shown position) an option that is right or wrong, as a learner would click it."""
     wanted = next(i for i, option in enumerate(view.question.options) if option.correct == correct)
-    view.choices.index = view.order.index(wanted)
+    view.choose(wanted)
     return wanted
 
 
@@ -72,13 +73,13 @@ def test_second_wrong_check_names_the_right_option_as_shown(quiz):
     key = next(i for i, option in enumerate(view.question.options) if option.correct)
     letter = "ABCDEFGH"[view.order.index(key)]
     assert f"The right answer is {letter}. {html.escape(view.question.options[key].text)}" in view.feedback.value
-    assert view.retry_button.layout.display == "none" and view.choices.disabled
+    assert view.retry_button.layout.display == "none" and all(box.disabled for box in view.checkboxes)
 
 
 def test_numeric_answer_is_named_after_two_wrong_tries(quiz):
     """A numeric question also says its right value with the unit once the tries are used up."""
     view = view_of(quiz, "pistor-year")
-    view.number_box.value = "1900"
+    view.text_box.value = "1900"
     view.check_button.click()
     view.retry_button.click()
     view.check_button.click()
@@ -120,13 +121,13 @@ def test_check_without_choice_asks_for_an_answer_and_records_nothing(quiz, store
 def test_retry_unlocks_the_answer_and_keeps_option_order(quiz):
     """Try again clears the feedback and re-enables the options, in the same shuffled order."""
     view = view_of(quiz, "definition")
-    before = list(view.choices.options)
+    before = [box.description for box in view.checkboxes]
     choose(view, correct=False)
     view.check_button.click()
-    assert view.choices.disabled
+    assert all(box.disabled for box in view.checkboxes)
     view.retry_button.click()
-    assert not view.choices.disabled and view.feedback.value == ""
-    assert list(view.choices.options) == before
+    assert not any(box.disabled for box in view.checkboxes) and view.feedback.value == ""
+    assert [box.description for box in view.checkboxes] == before
 
 
 def test_select_all_needs_every_correct_option(quiz):
@@ -157,11 +158,11 @@ def test_select_all_with_a_wrong_tick_is_not_correct(quiz):
 def test_numeric_answer_within_tolerance_and_hint_for_known_mistake(quiz):
     """A numeric answer is right only within tolerance; a known wrong value gets its own hint."""
     view = view_of(quiz, "pistor-year")
-    view.number_box.value = "1958"
+    view.text_box.value = "1958"
     view.check_button.click()
     assert not view.verdict.correct and "first printed" in view.feedback.value
     view.retry_button.click()
-    view.number_box.value = "1952"
+    view.text_box.value = "1952"
     view.check_button.click()
     assert view.verdict.correct
 
@@ -195,7 +196,7 @@ def answer_correctly(view):
         for position, index in enumerate(view.order):
             view.checkboxes[position].value = q.options[index].correct
     else:
-        view.number_box.value = str(q.answer)
+        view.text_box.value = str(q.answer)
     view.check_button.click()
 
 
@@ -207,7 +208,7 @@ def answer_wrongly(view):
         for box in view.checkboxes:
             box.value = True
     else:
-        view.number_box.value = str(q.answer + q.tolerance + 100)
+        view.text_box.value = str(q.answer + q.tolerance + 100)
     view.check_button.click()
 
 
@@ -247,9 +248,73 @@ def test_show_quiz_with_broken_bank_displays_plain_message(tmp_path, monkeypatch
 
 
 def test_quiz_view_has_keyboard_usable_controls(quiz):
-    """Choices are native radio buttons / checkboxes / text boxes and buttons, all reachable with Tab."""
+    """Choices are native checkboxes / text boxes and buttons, all reachable with Tab."""
     kinds = {view.question.kind: view for view in quiz.questions}
-    assert kinds["single"].choices is not None
+    assert kinds["single"].checkboxes and kinds["multiple"].checkboxes
     assert all(box.indent is False for box in kinds["multiple"].checkboxes)
-    assert kinds["numeric"].number_box is not None
+    assert kinds["numeric"].text_box is not None
     assert isinstance(quiz, QuizView) and "keyboard" in quiz.widget.children[0].value
+
+
+JQ_EXAMPLES = Path(__file__).resolve().parents[1] / "jupyterquiz" / "examples.json"
+
+
+def test_imported_string_and_fraction_answers_through_the_widgets(store):
+    """A jupyterquiz file's string and numeric questions are answered by typing, as in jupyterquiz."""
+    quiz = build_quiz(str(JQ_EXAMPLES), learner="nurse-j", store=store)
+    president, fraction = view_of(quiz, "q09"), view_of(quiz, "q04")
+    president.text_box.value = "john f. kennedy"
+    president.check_button.click()
+    fraction.text_box.value = "22/7"
+    fraction.check_button.click()
+    assert president.verdict.correct and fraction.verdict.correct
+    assert r"\(\pi\)" in fraction.feedback.value and "Why:" not in fraction.feedback.value
+
+
+def test_single_and_select_all_options_are_typeset_the_same_way(store):
+    """LaTeX, code and markdown in options reach single-choice and select-all boxes as the same HTML."""
+    quiz = build_quiz(str(JQ_EXAMPLES), learner="nurse-j", store=store)
+    single = view_of(quiz, "q08")
+    assert all(box.description_allow_html for box in single.checkboxes)
+    assert any(r"\(\frac{22}{7}\)" in box.description for box in single.checkboxes)
+    code = view_of(quiz, "q07")
+    assert any("<code>items += [3]</code>" in box.description for box in code.checkboxes)
+    assert "<pre><code>" in view_of(quiz, "q06").prompt.value
+    # Only q02 asks for columns; the options' grid is the third part of the question.
+    assert view_of(quiz, "q01").widget.children[2].layout.grid_template_columns == "repeat(1, 1fr)"
+    assert view_of(quiz, "q02").widget.children[2].layout.grid_template_columns == "repeat(4, 1fr)"
+
+
+def test_single_choice_keeps_one_tick(quiz):
+    """Ticking a second option of a single-choice question clears the first."""
+    view = view_of(quiz, "definition")
+    view.checkboxes[0].value = True
+    view.checkboxes[1].value = True
+    assert [box.value for box in view.checkboxes[:2]] == [False, True]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'[{"question": "Q?", "type": "multiple_choice", "answers": {"answer": "A", "correct": true}}]',
+        b"[" * 100000,
+        b"\xef\xbb\xbf[]",
+    ],
+)
+def test_show_quiz_shows_a_plain_message_for_any_load_failure(tmp_path, monkeypatch, content):
+    """F-27: whatever a jupyterquiz file holds, show_quiz displays a message and never a traceback."""
+    shown = []
+    monkeypatch.setattr("mesocourse.quiz.widgets.display", shown.append)
+    path = tmp_path / "bank.json"
+    path.write_bytes(content)
+    show_quiz(str(path))
+    assert len(shown) == 1 and "could not be loaded" in shown[0].data
+
+
+def test_show_quiz_survives_an_unexpected_error(monkeypatch):
+    """Even an error nobody foresaw becomes the plain message."""
+    shown = []
+    monkeypatch.setattr("mesocourse.quiz.widgets.display", shown.append)
+    monkeypatch.setattr("mesocourse.quiz.widgets.build_quiz", lambda name: 1 / 0)
+    show_quiz("01-what-is-mesotherapy")
+    assert "could not be loaded" in shown[0].data
