@@ -15,7 +15,14 @@ from nbgrader.preprocessors import (
     SaveAutoGrades,
 )
 
-from mesocourse.grading.preprocessors import HideGradingCode, RestoreGradingMetadata, TruncateLongOutput
+from mesocourse.grading.preprocessors import (
+    DropMalformedMetadata,
+    HideGradingCode,
+    HoldBackHiddenTests,
+    RestoreGradingMetadata,
+    ScoreAnswersAsData,
+    TruncateLongOutput,
+)
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it reads this file)
 
@@ -45,6 +52,7 @@ c.ClearMarkScheme.enforce_metadata = False
 # Tampering is graded as the original: deleted test cells come back, flipped flags are reset.
 c.OverwriteCells.add_missing_cells = True
 c.Autograde.sanitize_preprocessors = [
+    DropMalformedMetadata,
     ClearOutput,
     DeduplicateIds,
     OverwriteKernelspec,
@@ -52,12 +60,15 @@ c.Autograde.sanitize_preprocessors = [
     OverwriteCells,
     CheckCellMetadata,
 ]
+# The course's answers are read as data and scored here, after the kernel ran without hidden tests or keys.
 c.Autograde.autograde_preprocessors = [
+    HoldBackHiddenTests,
     Execute,
     IgnorePattern,
     ClearMetadataPreprocessor,
     LimitOutput,
     TruncateLongOutput,
+    ScoreAnswersAsData,
     SaveAutoGrades,
     AssignLatePenalties,
     CheckCellMetadata,

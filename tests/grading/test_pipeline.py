@@ -32,7 +32,6 @@ from mesocourse.grading.feedback import generate_feedback
 from mesocourse.grading.item_analysis import analyse, write_report
 from mesocourse.grading.leaks import FEEDBACK, RELEASE, scan_bundle, scan_feedback, scan_files, scan_releases
 from mesocourse.grading.release import release, validate_notebook
-from mesocourse.paths import ROOT
 
 pytestmark = pytest.mark.pipeline
 
@@ -54,17 +53,6 @@ COHORT = {
     "kernel-killer": ({1: '"B"\nimport os\nos._exit(1)', 2: '["A", "C"]'}, None),
 }
 BROKEN = {"invalid-json": UNREADABLE, "empty-file": UNREADABLE, "no-notebook": NOT_SUBMITTED}
-
-
-def _copy_course(target: Path) -> Path:
-    ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "*.pyc")
-    for folder in ("assignments", "notebooks", "assets", "mesocourse"):
-        shutil.copytree(ROOT / folder, target / folder, ignore=ignore)
-    for name in ("nbgrader_config.py", "pyproject.toml"):
-        shutil.copy(ROOT / name, target / name)
-    with open(target / "nbgrader_config.py", "a", encoding="utf-8") as config:
-        config.write(f"\nc.Exchange.root = {str(target / 'no-exchange')!r}\n")
-    return target
 
 
 def _mini_source(course: Course) -> nbformat.NotebookNode:
@@ -107,9 +95,9 @@ def _mini_source(course: Course) -> nbformat.NotebookNode:
 
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory):
+def course(tmp_path_factory, copy_course):
     """A temporary copy of the course with every real assignment validated and released, plus "mini"."""
-    course = Course(_copy_course(tmp_path_factory.mktemp("course")))
+    course = Course(copy_course(tmp_path_factory.mktemp("course")))
     (course.source_dir / "mini").mkdir()
     nbformat.write(_mini_source(course), course.source_dir / "mini" / "mini.ipynb")
     course.validation = {name: validate_notebook(course, course.source_notebook(name)) for name in (*REAL, "mini")}

@@ -1,0 +1,182 @@
+"""Cheating and breaking submissions on a real round (foundations): none raises a score, none stops the others.
+
+Each attack of the security review is one learner with every answer wrong (q1..q8 answered "C" / ["C"]) plus the
+change described; one honest learner answers everything right. The whole cohort is graded in one autograde run.
+"""
+
+import json
+
+import nbformat
+import pytest
+
+from mesocourse.grading.autograde import GRADED, autograde
+from mesocourse.grading.course import Course
+from mesocourse.grading.release import release
+
+pytestmark = pytest.mark.pipeline
+
+KEY = {1: "B", 2: "A", 3: "B", 4: ["A", "B", "D"], 5: "B", 6: "B", 7: "B", 8: "A"}
+WRONG = {number: ["C"] if isinstance(answer, list) else "C" for number, answer in KEY.items()}
+FULL = 9.0
+
+PATCH_KEYS = "import mesocourse.grading.keys as _k\n_k.check_key = lambda *a, **kw: print('✔ Right.')"
+LEARN_KEY = """import itertools, mesocourse.grading.keys as k
+_real = k.check_key
+def _learn(gid, answer, kind, digest, explanation="", **kw):
+    s = k.read_secret()
+    sets = [list(c) for n in range(1, 5) for c in itertools.combinations("ABCD", n)]
+    opts = list("ABCD") if kind == "letter" else sets
+    for o in opts:
+        if k.answer_digest(gid, o, kind, secret=s) == digest:
+            return _real(gid, o, kind, digest, explanation, **kw)
+    return _real(gid, answer, kind, digest, explanation, **kw)
+k.check_key = _learn"""
+IMPORT_HOOK = """import builtins
+_import = builtins.__import__
+def _hook(name, *args, **kwargs):
+    module = _import(name, *args, **kwargs)
+    if name.startswith("mesocourse.grading.keys"):
+        import sys
+        sys.modules["mesocourse.grading.keys"].check_key = lambda *a, **kw: print("✔ Right.")
+    return module
+builtins.__import__ = _hook"""
+
+# learner -> (extra code in the q1 answer cell, new code cells put before the first question)
+ATTACKS = {
+    "g01-patch-in-answer": ("\n" + PATCH_KEYS, []),
+    "g02-is-expected": ("\nimport mesocourse.grading.keys as _k; _k.is_expected = lambda *a, **kw: True", []),
+    "g03-compare-digest": ("\nimport hmac; hmac.compare_digest = lambda a, b: True", []),
+    "g04-sys-modules": (
+        "\nimport sys, types\n"
+        "sys.modules['mesocourse.grading.keys'] = types.SimpleNamespace(check_key=lambda *a, **kw: None)",
+        [],
+    ),
+    "g05-import-hook": ("", [IMPORT_HOOK]),
+    "g06-assignments-only": (
+        "\n_k = __import__('mesocourse.grading.keys', fromlist=['x'])"
+        "\n_k.check_key = lambda *a, **kw: print('✔ Right.')",
+        [],
+    ),
+    "g07-new-cell": ("", [PATCH_KEYS]),
+    "g08-learn-the-key": ("", [LEARN_KEY]),
+    "g14-print-right": ("\nprint('✔ Right.\\nWhy: all correct')", []),
+}
+
+
+def _cell(notebook, grade_id):
+    return next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def _answered(course, answers, q1_extra="", new_cells=()):
+    notebook = nbformat.read(course.released_notebook("foundations"), as_version=4)
+    for cell in notebook.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+        if grade_id.endswith("-answer"):
+            number = int(grade_id[1:3])
+            lines = cell.source.splitlines()
+            lines[1] = f"answer_q{number} = {json.dumps(answers[number])}" + (q1_extra if number == 1 else "")
+            cell.source = "\n".join(lines)
+    first = next(i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code") + 1
+    for source in reversed(new_cells):
+        notebook.cells.insert(first, nbformat.v4.new_code_cell(source))
+    return notebook
+
+
+def _submit(course, learner, notebook):
+    folder = course.submitted_dir / learner / "foundations"
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, folder / "foundations.ipynb")
+    return folder
+
+
+def _broken(course):
+    """F-1 and F-3: pasted graded cells, unreadable metadata, an answer too deep to parse, a huge number."""
+    cases = {}
+    pasted_test = _answered(course, KEY)
+    pasted_test.cells.append(
+        nbformat.from_dict(json.loads(json.dumps(_cell(pasted_test, "q01-italian-society-definition"))))
+    )
+    cases["d01-pasted-test-cell"] = pasted_test
+    pasted_answer = _answered(course, KEY)
+    answer_cell = _cell(pasted_answer, "q01-italian-society-definition-answer")
+    pasted_answer.cells.append(nbformat.from_dict(json.loads(json.dumps(answer_cell))))
+    cases["d02-pasted-answer-cell"] = pasted_answer
+    invented = _answered(course, KEY)
+    invented.cells.append(nbformat.v4.new_code_cell("x = 1", metadata={"nbgrader": {"grade": True, "points": 100}}))
+    cases["d06-grade-cell-without-id"] = invented
+    for learner, meta in (("e01-metadata-string", "oops"), ("e02-grade-id-list", {"grade_id": ["a", "b"]})):
+        notebook = _answered(course, KEY)
+        notebook.cells.append(nbformat.v4.new_code_cell("y = 2", metadata={"nbgrader": meta}))
+        cases[learner] = notebook
+    cases["e03-deep-answer"] = _answered(course, KEY, q1_extra=' + "B"' * 300_000)
+    cases["g26-huge-number"] = _answered(course, {**KEY, 1: 10**400})
+    return cases
+
+
+@pytest.fixture(scope="module")
+def cohort(tmp_path_factory, copy_course):
+    """The foundations assignment released on a copy of the course, every attack submitted, one autograde run."""
+    course = Course(copy_course(tmp_path_factory.mktemp("course")))
+    release(course, "foundations", run_tests=False)
+    _submit(course, "honest-right", _answered(course, KEY))
+    _submit(course, "honest-wrong", _answered(course, WRONG))
+    for learner, (q1_extra, new_cells) in ATTACKS.items():
+        _submit(course, learner, _answered(course, WRONG, q1_extra, new_cells))
+    broken = _broken(course)
+    for learner, notebook in broken.items():
+        _submit(course, learner, notebook)
+    results = {result.learner: result for result in autograde(course, "foundations", timeout=20, show_progress=False)}
+    return {"course": course, "results": results, "broken": broken}
+
+
+def _score(result):
+    return (result.status, result.autograded_score)
+
+
+def test_honest_learners_score_what_their_answers_earn(cohort):
+    """The right notebook earns 9/9 and the wrong one 0/9, scored from their answers as data."""
+    results = cohort["results"]
+    assert _score(results["honest-right"]) == (GRADED, FULL)
+    assert _score(results["honest-wrong"]) == (GRADED, 0.0)
+
+
+@pytest.mark.parametrize("learner", sorted(ATTACKS))
+def test_code_in_a_submission_never_raises_its_score(cohort, learner):
+    """CR-1 (G01-G08, G14): patched checkers, import hooks and learned keys leave every wrong answer wrong."""
+    assert _score(cohort["results"][learner]) == (GRADED, 0.0)
+
+
+def test_code_in_a_submission_is_noted_in_the_status_table(cohort):
+    """Code in an answer cell or in an added cell is listed, including code written only as assignments."""
+    results = cohort["results"]
+    for learner in ("g01-patch-in-answer", "g06-assignments-only"):
+        assert any("holds code besides the answer" in note for note in results[learner].notes), learner
+    for learner in ("g05-import-hook", "g07-new-cell", "g08-learn-the-key"):
+        assert "1 code cell added (never run for the score)" in results[learner].notes, learner
+
+
+@pytest.mark.parametrize(
+    ("learner", "expected"),
+    [
+        ("d01-pasted-test-cell", FULL),
+        ("d02-pasted-answer-cell", FULL),
+        ("d06-grade-cell-without-id", FULL),
+        ("e01-metadata-string", FULL),
+        ("e02-grade-id-list", FULL),
+        ("e03-deep-answer", FULL - 1),
+        ("g26-huge-number", FULL - 1),
+    ],
+)
+def test_odd_notebooks_are_graded_not_failed(cohort, learner, expected):
+    """F-1, F-3: pasted cells and unreadable metadata are graded as the original; a pathological answer is 0."""
+    assert _score(cohort["results"][learner]) == (GRADED, expected)
+
+
+def test_the_graded_copy_shows_the_verdict_and_the_trusted_test(cohort):
+    """The test cell holds the trainer's own source again and the verdict reached in the grading process."""
+    course = cohort["course"]
+    graded = nbformat.read(course.autograded_dir / "g07-new-cell" / "foundations" / "foundations.ipynb", 4)
+    test = _cell(graded, "q01-italian-society-definition")
+    assert "check_key(" in test.source
+    assert [output.output_type for output in test.outputs] == ["error"]
+    assert test.outputs[0].traceback[0] == "✘ Not the expected answer."
