@@ -5,11 +5,14 @@ change described; one honest learner answers everything right. The whole cohort 
 """
 
 import json
+import os
+import zipfile
 
 import nbformat
 import pytest
 
 from mesocourse.grading.autograde import GRADED, autograde
+from mesocourse.grading.collect import collect_folder
 from mesocourse.grading.course import Course
 from mesocourse.grading.release import release
 
@@ -180,3 +183,47 @@ def test_the_graded_copy_shows_the_verdict_and_the_trusted_test(cohort):
     assert "check_key(" in test.source
     assert [output.output_type for output in test.outputs] == ["error"]
     assert test.outputs[0].traceback[0] == "✘ Not the expected answer."
+
+
+# Collect ------------------------------------------------------------------------------------------------------
+
+
+def test_one_bad_zip_costs_nobody_their_submission(cohort, tmp_path):
+    """F-10: with a truncated zip in the batch, bob's new notebook is filed and maria keeps her earlier one."""
+    course = cohort["course"]
+    first = tmp_path / "first"
+    for learner in ("bob", "maria-dupont"):
+        (first / learner).mkdir(parents=True)
+        nbformat.write(_answered(course, KEY), first / learner / "foundations.ipynb")
+    collect_folder(course, "foundations", first)
+    maria = course.submitted_dir / "maria-dupont" / "foundations" / "foundations.ipynb"
+    before = maria.read_bytes()
+    second = tmp_path / "second"
+    (second / "bob").mkdir(parents=True)
+    nbformat.write(_answered(course, WRONG), second / "bob" / "foundations.ipynb")
+    (second / "maria-dupont.zip").write_bytes(b"PK\x03\x04 this download was cut short")
+    result = collect_folder(course, "foundations", second)
+    assert "bob" in result.replaced and "maria-dupont" not in result.replaced
+    assert maria.read_bytes() == before
+    assert any("cannot be opened" in note for note in result.notes["maria-dupont"])
+    bob = nbformat.read(course.submitted_dir / "bob" / "foundations" / "foundations.ipynb", 4)
+    assert 'answer_q1 = "C"' in _cell(bob, "q01-italian-society-definition-answer").source
+
+
+def test_the_submission_time_is_when_the_learner_saved_it(cohort, tmp_path):
+    """F-13: timestamp.txt holds the file's own date (and a zip member's date), not the time of collection."""
+    course = cohort["course"]
+    inbox = tmp_path / "inbox"
+    (inbox / "learner0").mkdir(parents=True)
+    path = inbox / "learner0" / "foundations.ipynb"
+    nbformat.write(_answered(course, KEY), path)
+    os.utime(path, (1704103200, 1704103200))  # 2024-01-01 10:00 UTC
+    with zipfile.ZipFile(inbox / "zipper.zip", "w") as archive:
+        archive.writestr(zipfile.ZipInfo("foundations.ipynb", (2024, 5, 2, 9, 30, 0)), path.read_text())
+    collect_folder(course, "foundations", inbox)
+    stamps = {
+        learner: (course.submitted_dir / learner / "foundations" / "timestamp.txt").read_text().strip()
+        for learner in ("learner0", "zipper")
+    }
+    assert stamps["learner0"].startswith("2024-01-01 10:00:00")
+    assert stamps["zipper"].startswith("2024-05-02 09:30:00")
