@@ -13,7 +13,9 @@ import pytest
 
 from mesocourse.grading.autograde import GRADED, autograde
 from mesocourse.grading.collect import collect_folder
-from mesocourse.grading.course import Course
+from mesocourse.grading.course import Course, TrainerError
+from mesocourse.grading.export import export_csv, status_overview
+from mesocourse.grading.feedback import generate_feedback
 from mesocourse.grading.release import release
 
 pytestmark = pytest.mark.pipeline
@@ -227,3 +229,77 @@ def test_the_submission_time_is_when_the_learner_saved_it(cohort, tmp_path):
     }
     assert stamps["learner0"].startswith("2024-01-01 10:00:00")
     assert stamps["zipper"].startswith("2024-05-02 09:30:00")
+
+
+# Gradebook, status and timeouts -------------------------------------------------------------------------------
+
+
+def test_feedback_for_learners_who_named_the_checker_is_made(cohort):
+    """F-5: learners whose own cells mention check_key get their page; nothing is deleted."""
+    feedback = generate_feedback(cohort["course"], "foundations", ["g01-patch-in-answer", "g07-new-cell"])
+    assert sorted(feedback.files) == ["g01-patch-in-answer", "g07-new-cell"]
+
+
+def test_a_forged_gradebook_is_flagged_and_given_no_total(cohort):
+    """CR-3: scores above the maximum and extra credit written behind the commands' back are flagged, not summed."""
+    from nbgrader.api import Gradebook
+
+    course = cohort["course"]
+    with Gradebook(course.db_url) as gradebook:
+        submission = gradebook.find_submission("foundations", "honest-wrong")
+        for grade in submission.notebooks[0].grades:
+            grade.manual_score, grade.extra_credit = grade.max_score, 1.0
+        gradebook.db.commit()
+    _, rows = export_csv(course)
+    row = next(row for row in rows if row.learner == "honest-wrong")
+    assert row.as_csv()["total_score"] == "" and row.as_csv()["percent"] == ""
+    assert "extra credit" in row.as_csv()["gradebook_check"] and "of 1 points" in row.as_csv()["gradebook_check"]
+    assert "changed since autograde" in row.as_csv()["gradebook_check"] or "overridden by hand" in row.problems[-1]
+    assert "the gradebook does not add up for honest-wrong" in status_overview(course)
+
+
+def test_a_timeout_that_would_switch_the_guard_off_is_refused(cohort):
+    """F-14: --timeout 0, 0.5 or -1 would mean "no limit" to nbclient: refused with a sentence."""
+    for seconds in (0, 0.5, -1):
+        with pytest.raises(TrainerError, match="switch off the guard"):
+            autograde(cohort["course"], "foundations", ["honest-right"], timeout=seconds, show_progress=False)
+
+
+def test_a_damaged_status_file_gets_one_sentence(cohort):
+    """F-17: a truncated record stops status, export and autograde with one sentence, before any grading."""
+    course = cohort["course"]
+    path = course.reports_dir / "foundations" / "autograde-status.json"
+    kept = path.read_bytes()
+    try:
+        for damage in ('{"mixed": {"status": "graded", ', "[]"):
+            path.write_text(damage)
+            for run in (status_overview, export_csv, lambda c: autograde(c, "foundations", show_progress=False)):
+                with pytest.raises(TrainerError, match="autograde record .* is damaged"):
+                    run(course)
+    finally:
+        path.write_bytes(kept)
+
+
+@pytest.mark.parametrize("damage", ["missing", "empty", "random", "folder"])
+def test_a_lost_or_damaged_gradebook_gets_one_sentence_and_is_not_recreated(cohort, damage):
+    """F-15, F-16: status, export and autograde say the gradebook is missing or damaged; none makes a new one."""
+    course = cohort["course"]
+    path = course.db_path
+    kept = path.with_name("kept.db")
+    path.rename(kept)
+    try:
+        if damage == "empty":
+            path.write_bytes(b"")
+        elif damage == "random":
+            path.write_bytes(os.urandom(65536))
+        elif damage == "folder":
+            path.mkdir()
+        for run in (status_overview, export_csv, lambda c: autograde(c, "foundations", show_progress=False)):
+            with pytest.raises(TrainerError, match="The gradebook .*(missing|empty|damaged|folder)"):
+                run(course)
+        assert path.exists() == (damage != "missing")
+    finally:
+        if path.is_dir():
+            path.rmdir()
+        path.unlink(missing_ok=True)
+        kept.rename(path)
