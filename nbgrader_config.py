@@ -23,6 +23,7 @@ from mesocourse.grading.preprocessors import (
     ScoreAnswersAsData,
     TruncateLongOutput,
 )
+from mesocourse.grading.sandbox import SandboxedExecute
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it reads this file)
 
@@ -61,9 +62,11 @@ c.Autograde.sanitize_preprocessors = [
     CheckCellMetadata,
 ]
 # The course's answers are read as data and scored here, after the kernel ran without hidden tests or keys.
+# The submission's code runs in bubblewrap (mesocourse/grading/sandbox.py): a private copy, no course folder,
+# gradebook, home or network, 2 GiB of memory and 300 s for the whole notebook.
 c.Autograde.autograde_preprocessors = [
     HoldBackHiddenTests,
-    Execute,
+    SandboxedExecute,
     IgnorePattern,
     ClearMetadataPreprocessor,
     LimitOutput,

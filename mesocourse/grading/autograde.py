@@ -20,6 +20,8 @@ import nbformat
 from tqdm import tqdm
 
 from mesocourse.grading.course import Course, TrainerError, awaiting_marks, format_table
+from mesocourse.grading.sandbox import BUDGET_ERROR, DEAD_ERROR, SandboxMissing
+from mesocourse.grading.sandbox import tools as sandbox_tools
 from mesocourse.grading.submissions import Inspection, inspect_submission
 
 STATUS_FILE = "autograde-status.json"
@@ -143,9 +145,11 @@ def _graded_copy_notes(course: Course, assignment_id: str, learner: str, timeout
     if not path.is_file():
         return []
     notebook = nbformat.read(path, as_version=4)
-    notes, stopped, cut = [], [], False
+    notes, stopped, cut, not_run, dead = [], [], False, 0, 0
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
+            not_run += output.get("ename") == BUDGET_ERROR
+            dead += output.get("ename") == DEAD_ERROR
             if output.get("ename") == "CellTimeoutError":
                 stopped.append(cell.metadata.get("nbgrader", {}).get("grade_id", "a cell"))
             text = json.dumps(output.get("text", "")) + json.dumps(output.get("data", {}))
@@ -154,6 +158,13 @@ def _graded_copy_notes(course: Course, assignment_id: str, learner: str, timeout
         notes.append(f"stopped after {timeout:g} s (endless loop?): {', '.join(stopped)}")
     if cut:
         notes.append("very long output was cut in the graded copy")
+    if dead:
+        notes.append(
+            f"the notebook stopped its own kernel (e.g. exited Python or used all memory): {dead} later cells "
+            "not run (answers are scored all the same)"
+        )
+    if not_run:
+        notes.append(f"ran out of its time budget: {not_run} later cells not run (answers are scored all the same)")
     return notes
 
 
@@ -225,7 +236,11 @@ def autograde(
 ) -> list[GradingResult]:
     """Autograde every (or the named) learner's submission; returns one result per learner, never raises for one."""
     course.require_released(assignment_id)
-    course.secret()  # hidden tests cannot check anything without it: stop here with a message instead
+    course.secret()  # answers cannot be checked without it: stop here with a message instead
+    try:
+        sandbox_tools()
+    except SandboxMissing as missing:
+        raise TrainerError(str(missing)) from None
     submitted = course.submitted_learners(assignment_id)
     if learners:
         unknown = sorted(set(learners) - set(submitted))

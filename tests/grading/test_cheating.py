@@ -4,9 +4,13 @@ Each attack of the security review is one learner with every answer wrong (q1..q
 change described; one honest learner answers everything right. The whole cohort is graded in one autograde run.
 """
 
+import base64
 import json
 import os
+import subprocess
+import time
 import zipfile
+import zlib
 
 import nbformat
 import pytest
@@ -16,6 +20,7 @@ from mesocourse.grading.collect import collect_folder
 from mesocourse.grading.course import Course, TrainerError
 from mesocourse.grading.export import export_csv, status_overview
 from mesocourse.grading.feedback import generate_feedback
+from mesocourse.grading.leaks import scan_feedback
 from mesocourse.grading.release import release
 
 pytestmark = pytest.mark.pipeline
@@ -94,6 +99,48 @@ def _submit(course, learner, notebook):
     return folder
 
 
+def _escapes(course, outside):
+    """CR-2 to CR-4 and F-2: code that reads keys, forges the gradebook, writes elsewhere, or sleeps for ever."""
+    victim = course.submitted_dir / "honest-right" / "foundations" / "foundations.ipynb"
+    exfiltrate = "\n".join(
+        [
+            "import base64, glob, os, zlib",
+            "blob = {}",
+            f"for root in ({str(course.root)!r}, os.path.abspath('../../../..')):",
+            "    for p in [root + '/assignments/answer-key-secret.txt'] + glob.glob(root + '/assignments/*/*.ipynb'):",
+            "        try:",
+            "            blob[p] = open(p).read()",
+            "        except OSError as error:",
+            "            blob[p] = str(error)",
+            "print('SMUGGLED:' + base64.b64encode(zlib.compress(repr(blob).encode(), 9)).decode())",
+        ]
+    )
+    update = f"sqlite3.connect({str(course.db_path)!r}).execute('UPDATE grade SET extra_credit=1')"
+    later = f"import sqlite3, time; time.sleep(2); {update}"
+    forge = "\n".join(
+        [
+            "import subprocess, sys, sqlite3",
+            f"subprocess.Popen([sys.executable, '-c', {later!r}], start_new_session=True)",
+            f"sqlite3.connect({str(course.db_path)!r}).execute('UPDATE grade SET extra_credit=1')",
+        ]
+    )
+    write = "\n".join(
+        [
+            "import json",
+            f"open({str(outside)!r}, 'w').write('x')",
+            f"nb = json.load(open({str(victim)!r}))",
+            f"json.dump(nb, open({str(victim)!r}, 'w'))",
+        ]
+    )
+    return {
+        "g15-exfiltrate": [exfiltrate],
+        "g16-forge-gradebook": [forge],
+        "g17-write-elsewhere": [write],
+        "g24-sleepy": ["import time\ntime.sleep(4)"] * 4,
+        "g13-exit": ["import os\nos._exit(0)"],
+    }
+
+
 def _broken(course):
     """F-1 and F-3: pasted graded cells, unreadable metadata, an answer too deep to parse, a huge number."""
     cases = {}
@@ -122,6 +169,8 @@ def _broken(course):
 def cohort(tmp_path_factory, copy_course):
     """The foundations assignment released on a copy of the course, every attack submitted, one autograde run."""
     course = Course(copy_course(tmp_path_factory.mktemp("course")))
+    with open(course.root / "nbgrader_config.py", "a", encoding="utf-8") as config:
+        config.write("\nc.SandboxedExecute.budget = 10\n")  # so the sleepy learner runs out quickly
     release(course, "foundations", run_tests=False)
     _submit(course, "honest-right", _answered(course, KEY))
     _submit(course, "honest-wrong", _answered(course, WRONG))
@@ -130,8 +179,20 @@ def cohort(tmp_path_factory, copy_course):
     broken = _broken(course)
     for learner, notebook in broken.items():
         _submit(course, learner, notebook)
+    outside = tmp_path_factory.mktemp("outside") / "OUTSIDE-written-by-learner.txt"
+    for learner, cells in _escapes(course, outside).items():
+        _submit(course, learner, _answered(course, WRONG, new_cells=cells))
+    # CR-5: a mesocourse/ package sent next to the notebook, whose check_key says "right" to everything.
+    shadow = _submit(course, "g18-shadow-package", _answered(course, WRONG)) / "mesocourse" / "grading"
+    shadow.mkdir(parents=True)
+    for path in (shadow.parent / "__init__.py", shadow / "__init__.py"):
+        path.write_text("")
+    for name in ("answer_format.py", "keys.py"):
+        (shadow / name).write_text("def check_format(*a, **k):\n    print('✔ Right.')\n\ncheck_key = check_format\n")
+    before = {path: path.read_bytes() for path in course.submitted_dir.rglob("*.ipynb")}
     results = {result.learner: result for result in autograde(course, "foundations", timeout=20, show_progress=False)}
-    return {"course": course, "results": results, "broken": broken}
+    time.sleep(3)  # the forger's detached process would have written by now, had it outlived its sandbox
+    return {"course": course, "results": results, "broken": broken, "outside": outside, "before": before}
 
 
 def _score(result):
@@ -185,6 +246,73 @@ def test_the_graded_copy_shows_the_verdict_and_the_trusted_test(cohort):
     assert "check_key(" in test.source
     assert [output.output_type for output in test.outputs] == ["error"]
     assert test.outputs[0].traceback[0] == "✘ Not the expected answer."
+
+
+# The sandbox --------------------------------------------------------------------------------------------------
+
+ESCAPES = [
+    "g13-exit",
+    "g15-exfiltrate",
+    "g16-forge-gradebook",
+    "g17-write-elsewhere",
+    "g18-shadow-package",
+    "g24-sleepy",
+]
+
+
+@pytest.mark.parametrize("learner", ESCAPES)
+def test_escaping_code_still_scores_its_answers(cohort, learner):
+    """Whatever the submission's code does inside the sandbox (even ending its kernel), wrong answers score 0."""
+    assert _score(cohort["results"][learner]) == (GRADED, 0.0)
+
+
+def test_the_sandbox_sees_no_key_and_no_solution(cohort):
+    """CR-2: reading the secret or the sources fails inside the box; the feedback page holds neither."""
+    course = cohort["course"]
+    feedback = generate_feedback(course, "foundations", ["g15-exfiltrate"])
+    page = feedback.files["g15-exfiltrate"].read_text(encoding="utf-8")
+    assert course.secret().decode() not in page and "SMUGGLED:" in page
+    assert scan_feedback(course, ["foundations"]) == []
+
+
+def test_the_sandbox_cannot_touch_the_gradebook_or_other_files(cohort):
+    """CR-3, CR-4: no forged score, no file written outside, no other submission changed, no process left."""
+    course = cohort["course"]
+    _, rows = export_csv(course)
+    forger = next(row for row in rows if row.learner == "g16-forge-gradebook")
+    assert forger.problems == [] and forger.autograded_score == 0.0
+    assert not cohort["outside"].exists()
+    assert {path: path.read_bytes() for path in cohort["before"]} == cohort["before"]
+    leftover = subprocess.run(["pgrep", "-f", "UPDATE grade SET"], capture_output=True, text=True)
+    assert leftover.stdout == ""
+
+
+def test_a_shadowing_package_is_listed_and_changes_nothing(cohort):
+    """CR-5: the mesocourse/ folder sent along is named in the notes; the answers are scored as data anyway."""
+    assert "extra files ignored by grading: mesocourse/ (folder)" in cohort["results"]["g18-shadow-package"].notes
+
+
+def test_a_notebook_has_one_time_budget_not_one_per_cell(cohort):
+    """F-2: four 4 s cells under a 10 s budget: the last ones are not run, and the note says so."""
+    assert any("ran out of its time budget" in note for note in cohort["results"]["g24-sleepy"].notes)
+
+
+def test_a_kernel_ended_from_inside_costs_only_the_later_outputs(cohort):
+    """os._exit in the box ends its kernel; the answers are still scored and the note says what was not run."""
+    assert any("stopped its own kernel" in note for note in cohort["results"]["g13-exit"].notes)
+
+
+def test_a_leak_planted_in_feedback_is_caught(cohort):
+    """A feedback page carrying the secret zlib+base64-encoded (as G15 tried) is caught by the leak scan."""
+    course = cohort["course"]
+    page = course.feedback_dir / "g15-exfiltrate" / "foundations" / "foundations.html"
+    kept = page.read_text(encoding="utf-8")
+    planted = base64.b64encode(zlib.compress(course.secret() + b"\n" + b"padding " * 50)).decode()
+    page.write_text(kept + f"<pre>SMUGGLED:{planted}</pre>", encoding="utf-8")
+    try:
+        assert "answer-key secret, encoded" in {leak.kind for leak in scan_feedback(course, ["foundations"])}
+    finally:
+        page.write_text(kept, encoding="utf-8")
 
 
 # Collect ------------------------------------------------------------------------------------------------------
