@@ -164,7 +164,8 @@ def _encoded_leaks(where, text, found, target, assignment) -> list[Leak]:
     for decoded in decoded_texts(text):
         for leak in scan_text(where, decoded, found, target, assignment, decode=False):
             leaks.append(Leak(where, f"{leak.kind}, encoded", leak.excerpt))
-    blob = sum(len(run) for run in ENCODED.findall(text))
+    # Encoded data uses most of its alphabet; a long run of one letter ("xxxx…") is just long output.
+    blob = sum(len(run) for run in ENCODED.findall(text) if len(set(run)) >= 16)
     if target == FEEDBACK and blob >= MAX_ENCODED:
         leaks.append(Leak(where, "encoded data printed by the submission", f"{blob:,} characters"))
     return list(dict.fromkeys(leaks))

@@ -76,8 +76,12 @@ def test_a_planted_exfiltration_through_feedback_output_is_caught():
 
 def test_a_large_encoded_blob_in_feedback_is_flagged_whatever_it_holds():
     """Encrypted or unknown encodings cannot be read back, so a big blob printed by a submission is refused."""
-    page = "SMUGGLED:" + "QUJD" * 3000
+    import base64
+    import os
+
+    page = "SMUGGLED:" + base64.b64encode(os.urandom(9000)).decode()
     assert [leak.kind for leak in scan_text("f.html", page, [], FEEDBACK)] == ["encoded data printed by the submission"]
+    assert scan_text("f.html", "x" * 50_000, [], FEEDBACK) == []
 
 
 def test_a_learner_naming_the_checker_in_their_own_cell_is_not_a_leak():
