@@ -12,7 +12,7 @@ export CHROMIUM
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help setup course test browser bench lint format navigation clean-venv
+.PHONY: help setup course test browser sandbox bench lint format navigation clean-venv
 .PHONY: release collect autograde feedback grades status report bundle formgrader export-bank
 
 help:
@@ -47,7 +47,7 @@ course: $(INSTALLED)
 	JUPYTER_CONFIG_DIR="$(CURDIR)/jupyter-config/learner" $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) $(ALLOW_ROOT) \
 		--ServerApp.root_dir="$(CURDIR)" notebooks/00.00-Start-Here.ipynb
 
-test: $(INSTALLED) browser
+test: $(INSTALLED) browser sandbox
 	$(BIN)/python -m pytest
 
 # The browser tests and the benchmark drive Debian's chromium through Playwright (Playwright's own browser
@@ -65,6 +65,22 @@ browser:
 	else \
 		echo "No browser at $(CHROMIUM) and no apt-get: the browser tests will say so and not run."; \
 		echo "Install Chromium and run: make test CHROMIUM=/path/to/chromium"; \
+	fi
+
+# Autograde runs every submission's code inside bubblewrap (Debian's `bubblewrap`, the sandbox Flatpak uses):
+# installed with apt-get when missing. Without it autograde refuses to run submissions; under CI this fails here.
+sandbox:
+	@if command -v bwrap >/dev/null && command -v prlimit >/dev/null; then exit 0; fi; \
+	in_ci=$$([ -n "$$CI" ] && [ "$$CI" != false ] && [ "$$CI" != 0 ] && echo yes); \
+	if command -v apt-get >/dev/null; then \
+		echo "Installing Debian's bubblewrap, the sandbox autograde runs submissions in (apt-get)"; \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y bubblewrap util-linux \
+			|| { [ -n "$$in_ci" ] && exit 1; echo "Could not install bubblewrap: autograde will refuse to run submissions."; }; \
+	elif [ -n "$$in_ci" ]; then \
+		echo "No bwrap and no apt-get to install it: autograde cannot run submissions." >&2; exit 1; \
+	else \
+		echo "No bwrap (bubblewrap) and no apt-get: install bubblewrap with your system's package manager."; \
 	fi
 
 # Latency in the real browser (quiz feedback, depth explorer redraw) against a one-line reference widget.
@@ -98,7 +114,7 @@ collect: $(INSTALLED)
 	@test -n "$(FROM)" || { echo "Say where the received files are, e.g. make collect A=$(A) FROM=inbox"; exit 2; }
 	$(MESOCOURSE) collect $(A) "$(FROM)"
 
-autograde: $(INSTALLED)
+autograde: $(INSTALLED) sandbox
 	$(need_assignment)
 	$(MESOCOURSE) autograde $(A)
 

@@ -15,7 +15,15 @@ from nbgrader.preprocessors import (
     SaveAutoGrades,
 )
 
-from mesocourse.grading.preprocessors import HideGradingCode, RestoreGradingMetadata, TruncateLongOutput
+from mesocourse.grading.preprocessors import (
+    DropMalformedMetadata,
+    HideGradingCode,
+    HoldBackHiddenTests,
+    RestoreGradingMetadata,
+    ScoreAnswersAsData,
+    TruncateLongOutput,
+)
+from mesocourse.grading.sandbox import SandboxedExecute
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it reads this file)
 
@@ -45,6 +53,7 @@ c.ClearMarkScheme.enforce_metadata = False
 # Tampering is graded as the original: deleted test cells come back, flipped flags are reset.
 c.OverwriteCells.add_missing_cells = True
 c.Autograde.sanitize_preprocessors = [
+    DropMalformedMetadata,
     ClearOutput,
     DeduplicateIds,
     OverwriteKernelspec,
@@ -52,12 +61,17 @@ c.Autograde.sanitize_preprocessors = [
     OverwriteCells,
     CheckCellMetadata,
 ]
+# The course's answers are read as data and scored here, after the kernel ran without hidden tests or keys.
+# The submission's code runs in bubblewrap (mesocourse/grading/sandbox.py): a private copy, no course folder,
+# gradebook, home or network, 2 GiB of memory and 300 s for the whole notebook.
 c.Autograde.autograde_preprocessors = [
-    Execute,
+    HoldBackHiddenTests,
+    SandboxedExecute,
     IgnorePattern,
     ClearMetadataPreprocessor,
     LimitOutput,
     TruncateLongOutput,
+    ScoreAnswersAsData,
     SaveAutoGrades,
     AssignLatePenalties,
     CheckCellMetadata,

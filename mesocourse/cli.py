@@ -341,6 +341,16 @@ def main(argv=None) -> int:
     except (TrainerError, AuthoringError) as problem:
         print(f"mesocourse {args.command}: {problem}", file=sys.stderr)
         return 1
+    except Exception as error:
+        # A gradebook damaged past its first page shows up only when nbgrader reads it (F-16).
+        if not type(error).__module__.startswith(("sqlalchemy", "sqlite3")):
+            raise
+        print(
+            f"mesocourse {args.command}: the gradebook cannot be read ({type(error).__name__}): restore "
+            "grading/gradebook.db from your backup (nothing was changed).",
+            file=sys.stderr,
+        )
+        return 1
     except KeyboardInterrupt:
         print(f"mesocourse {args.command}: stopped. Submissions are untouched; run the command again.", file=sys.stderr)
         return 130

@@ -64,7 +64,8 @@ def _number_problem(answer) -> str | None:
         return f"Use a dot for decimals: write {answer[0]}.{answer[1]} rather than {answer[0]},{answer[1]}."
     if isinstance(answer, str):
         return "Type the number without quotes (and without the unit)."
-    if not isinstance(answer, int | float) or not math.isfinite(answer):
+    if not isinstance(answer, int | float) or abs(answer) > 1e12 or not math.isfinite(answer):
+        # A thousand-digit whole number is no clinical value, and float() of it would overflow.
         return "Type one number, with a dot for decimals."
     return None
 

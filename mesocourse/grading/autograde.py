@@ -6,6 +6,7 @@ are only read: nbgrader writes graded copies to grading/autograded/ and scores t
 """
 
 import json
+import math
 import os
 import time
 import warnings
@@ -19,7 +20,9 @@ import nbformat
 from tqdm import tqdm
 
 from mesocourse.grading.course import Course, TrainerError, awaiting_marks, format_table
-from mesocourse.grading.submissions import inspect_submission
+from mesocourse.grading.sandbox import BUDGET_ERROR, DEAD_ERROR, SandboxMissing
+from mesocourse.grading.sandbox import tools as sandbox_tools
+from mesocourse.grading.submissions import Inspection, inspect_submission
 
 STATUS_FILE = "autograde-status.json"
 GRADED, NOT_SUBMITTED, UNREADABLE, KERNEL_DIED, FAILED = "graded", "no notebook", "unreadable", "kernel died", "failed"
@@ -39,6 +42,8 @@ class GradingResult:
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
     graded_at: str = ""
+    # What autograde wrote for each autograded question: status and export flag a gradebook changed since.
+    auto_scores: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -94,7 +99,8 @@ def _pool(course: Course, workers: int, overrides: dict, log_path) -> ProcessPoo
 def _run(course, assignment_id, learners, workers, overrides, log_path, bar) -> tuple[dict, list[str]]:
     """Grade learners in one pool; returns raw outcomes and the learners lost to a crashed worker."""
     outcomes, lost = {}, []
-    with _pool(course, workers, overrides, log_path) as pool:
+    pool = _pool(course, workers, overrides, log_path)
+    try:
         futures = {pool.submit(_grade_in_worker, assignment_id, learner): learner for learner in learners}
         for future in as_completed(futures):
             learner = futures[future]
@@ -103,6 +109,14 @@ def _run(course, assignment_id, learners, workers, overrides, log_path, bar) -> 
                 bar.update(1)
             except BrokenProcessPool:
                 lost.append(learner)
+    except BaseException:
+        # Ctrl+C: stop the workers now (their sandboxes and kernels die with them) instead of waiting for a
+        # cell that may never end; SQLite rolls back any half-written gradebook transaction.
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
     return outcomes, lost
 
 
@@ -131,9 +145,11 @@ def _graded_copy_notes(course: Course, assignment_id: str, learner: str, timeout
     if not path.is_file():
         return []
     notebook = nbformat.read(path, as_version=4)
-    notes, stopped, cut = [], [], False
+    notes, stopped, cut, not_run, dead = [], [], False, 0, 0
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
+            not_run += output.get("ename") == BUDGET_ERROR
+            dead += output.get("ename") == DEAD_ERROR
             if output.get("ename") == "CellTimeoutError":
                 stopped.append(cell.metadata.get("nbgrader", {}).get("grade_id", "a cell"))
             text = json.dumps(output.get("text", "")) + json.dumps(output.get("data", {}))
@@ -142,40 +158,72 @@ def _graded_copy_notes(course: Course, assignment_id: str, learner: str, timeout
         notes.append(f"stopped after {timeout:g} s (endless loop?): {', '.join(stopped)}")
     if cut:
         notes.append("very long output was cut in the graded copy")
+    if dead:
+        notes.append(
+            f"the notebook stopped its own kernel (e.g. exited Python or used all memory): {dead} later cells "
+            "not run (answers are scored all the same)"
+        )
+    if not_run:
+        notes.append(f"ran out of its time budget: {not_run} later cells not run (answers are scored all the same)")
     return notes
 
 
-def _scores(course: Course, assignment_id: str, learner: str) -> tuple[float, float, int]:
-    """Autograded score, autograded maximum and written answers still to mark, from the gradebook."""
+def _scores(course: Course, assignment_id: str, learner: str) -> tuple[float, float, int, dict[str, float]]:
+    """Autograded score and maximum, written answers still to mark, and each autograded question's score."""
     from nbgrader.api import Gradebook
 
     with Gradebook(course.db_url) as gradebook:
         submission = gradebook.find_submission(assignment_id, learner)
         score = maximum = 0.0
         to_mark = 0
+        per_question = {}
         for notebook in submission.notebooks:
             for grade in notebook.grades:
                 if grade.cell.cell_type == "code":
                     score += grade.score or 0.0
                     maximum += grade.max_score
+                    per_question[grade.name] = float(grade.auto_score or 0.0)
                 elif awaiting_marks(grade):
                     to_mark += 1
-    return score, maximum, to_mark
+    return score, maximum, to_mark, per_question
 
 
 def load_status(course: Course, assignment_id: str) -> dict[str, dict]:
     """The last autograde outcome of every learner for an assignment (learner -> fields)."""
     path = course.reports_dir / assignment_id / STATUS_FILE
-    if not path.is_file():
+    if not path.exists():
         return {}
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        status = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        status = None
+    if not isinstance(status, dict) or not all(isinstance(value, dict) for value in status.values()):
+        raise TrainerError(
+            f"The autograde record {path.relative_to(course.root)} is damaged: restore it from a backup, or move it "
+            f"away and run `mesocourse autograde {assignment_id}` again (the gradebook itself is not affected)."
+        )
+    return status
 
 
 def _save_status(course: Course, assignment_id: str, results: list[GradingResult]) -> None:
     status = load_status(course, assignment_id)
     status.update({result.learner: asdict(result) for result in results})
     path = course.reports_dir / assignment_id / STATUS_FILE
-    path.write_text(json.dumps(status, indent=2, sort_keys=True), encoding="utf-8")
+    # Written beside and renamed over: an interrupted run leaves the old record whole, never half a file.
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(status, indent=2, sort_keys=True), encoding="utf-8")
+    os.replace(partial, path)
+
+
+def cell_timeout(course: Course, asked: float | None) -> int:
+    """Seconds one cell may run: asked, else nbgrader_config.py's, else 60; never below 1 (0 would mean forever)."""
+    if asked is not None and not asked >= 1:
+        raise TrainerError(
+            f"--timeout {asked:g} would switch off the guard against endless loops: give 1 second or more."
+        )
+    configured = course.config.Execute.get("timeout", 60)
+    seconds = asked if asked is not None else (configured if isinstance(configured, int | float) else 60)
+    return math.ceil(seconds) if seconds >= 1 else 60
 
 
 def autograde(
@@ -188,7 +236,11 @@ def autograde(
 ) -> list[GradingResult]:
     """Autograde every (or the named) learner's submission; returns one result per learner, never raises for one."""
     course.require_released(assignment_id)
-    course.secret()  # hidden tests cannot check anything without it: stop here with a message instead
+    course.secret()  # answers cannot be checked without it: stop here with a message instead
+    try:
+        sandbox_tools()
+    except SandboxMissing as missing:
+        raise TrainerError(str(missing)) from None
     submitted = course.submitted_learners(assignment_id)
     if learners:
         unknown = sorted(set(learners) - set(submitted))
@@ -203,13 +255,17 @@ def autograde(
             f"Nobody has submitted {assignment_id!r} yet: collect submissions first "
             f"(`mesocourse collect {assignment_id} FOLDER`)."
         )
-    timeout = float(timeout or course.config.Execute.get("timeout", 60))
-    overrides = {"Execute.timeout": int(timeout)} if timeout else {}
+    timeout = cell_timeout(course, timeout)
+    overrides = {"Execute.timeout": timeout}
+    load_status(course, assignment_id)  # a damaged record stops here, before anyone is graded
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
 
     results, to_grade = {}, []
     for learner in submitted:
-        inspection = inspect_submission(course, assignment_id, learner)
+        try:
+            inspection = inspect_submission(course, assignment_id, learner)
+        except (Exception, RecursionError) as error:  # one odd notebook never stops the cohort (F-3)
+            inspection = Inspection(learner, notes=[f"could not be looked at before grading ({type(error).__name__})"])
         if inspection.problem:
             status = NOT_SUBMITTED if inspection.problem.startswith("no ") else UNREADABLE
             results[learner] = GradingResult(learner, status, notes=[inspection.problem], graded_at=stamp)
@@ -246,7 +302,7 @@ def autograde(
         result = results[learner]
         result.seconds = round(outcome["seconds"], 1)
         if outcome["success"]:
-            result.autograded_score, result.autograded_max, result.written_to_mark = _scores(
+            result.autograded_score, result.autograded_max, result.written_to_mark, result.auto_scores = _scores(
                 course, assignment_id, learner
             )
             result.notes += _graded_copy_notes(course, assignment_id, learner, timeout)

@@ -5,13 +5,17 @@ A folder of received files may hold, for each learner, any of:
   * a zip named after the learner:                                      maria.dupont.zip
   * a notebook named after the learner (the assignment name optional):  maria.dupont_foundations.ipynb
 Each assignment has one notebook, so whatever the learner called the file, it is filed as <assignment>.ipynb.
-When a learner sent several notebooks, the newest file wins and the others are listed. Anything else is
-listed as ignored. A learner collected again has their previous submission moved to grading/replaced/.
+When a learner sent several notebooks (also inside one zip), the one named like the assignment wins, else the
+newest; the others are listed. Links are never followed, Mac zip debris is skipped, and the submission time is
+the file's own date (or the zip member's), not the time of collection. A learner collected again has their
+previous submission moved to grading/replaced/, and put back when the new one cannot be filed.
 """
 
 import logging
 import re
 import shutil
+import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,11 +28,23 @@ LEARNER_ID = re.compile(r"^[a-z0-9][a-z0-9._@-]*$")
 SEPARATORS = "_- ."
 
 
+# nbgrader strips these from a name it unpacks ("bob.tar.zip" becomes bob's), so ids never end with them.
+ARCHIVE_ENDINGS = (".tar", ".gz", ".tgz", ".bz2", ".xz", ".zip")
+
+
 def learner_id(name: str) -> str:
-    """A learner id from a folder or file name: lower case, spaces as dashes, nothing but [a-z0-9._@-]."""
-    cleaned = re.sub(r"\s+", "-", name.strip().lower())
+    """A learner id from a folder or file name: lower case, accents dropped, nothing but [a-z0-9._@-]."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    cleaned = re.sub(r"\s+", "-", plain.strip().lower())
     cleaned = re.sub(r"[^a-z0-9._@-]", "", cleaned).strip(SEPARATORS)
+    while cleaned.endswith(ARCHIVE_ENDINGS):
+        cleaned = cleaned[: cleaned.rindex(".")] + "-" + cleaned[cleaned.rindex(".") + 1 :]
     return cleaned if LEARNER_ID.match(cleaned) else ""
+
+
+def is_mac_debris(parts) -> bool:
+    """Finder's resource forks (__MACOSX/, ._name) look like notebooks but are not."""
+    return any(part == "__MACOSX" or part.startswith("._") for part in parts)
 
 
 def learner_from_file_name(stem: str, assignment_id: str) -> str:
@@ -39,19 +55,21 @@ def learner_from_file_name(stem: str, assignment_id: str) -> str:
 class LearnerFileCollector(FileNameCollectorPlugin):
     """nbgrader zip-collect plugin: the learner is the first folder under extracted/, the file is the notebook."""
 
-    # Set by `collect_folder` before nbgrader runs: assignment notebook name and the extracted folder.
+    # Set by `collect_folder` before nbgrader runs: assignment notebook name, the extracted folder, and when each
+    # learner's file was made (nbgrader copies files, so their own dates are gone by the time it asks).
     notebook_name = "assignment.ipynb"
     extracted_root = ""
+    sent_at: dict = {}
 
     def collect(self, submitted_file: str):
         """Learner id and notebook name for one extracted file, or None to skip it."""
         path = Path(submitted_file)
-        if path.suffix != ".ipynb" or ".ipynb_checkpoints" in path.parts:
+        if path.suffix != ".ipynb" or ".ipynb_checkpoints" in path.parts or is_mac_debris(path.parts):
             return None
         relative = path.relative_to(self.extracted_root) if self.extracted_root else path
         if len(relative.parts) < 2:
             return None
-        modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        modified = self.sent_at.get(relative.parts[0]) or datetime.fromtimestamp(path.stat().st_mtime, UTC)
         return {
             "student_id": relative.parts[0],
             "file_id": self.notebook_name,
@@ -68,32 +86,82 @@ class CollectPlan:
     ignored: list[str] = field(default_factory=list)
 
 
+def _linked(path: Path, folder: Path) -> bool:
+    """Whether the path, or a folder between it and the inbox, is a link (never followed: it may point anywhere)."""
+    relative = path.relative_to(folder)
+    return any((folder / Path(*relative.parts[: depth + 1])).is_symlink() for depth in range(len(relative.parts)))
+
+
 def plan_collection(folder: Path, assignment_id: str) -> CollectPlan:
     """Decide which file is each learner's submission (newest notebook or zip), without copying anything."""
     plan = CollectPlan()
     candidates: dict[str, list[Path]] = {}
+    names: dict[str, set[str]] = {}
     for path in sorted(folder.rglob("*")):
-        if not path.is_file() or any(part.startswith(".") for part in path.relative_to(folder).parts):
-            continue
         relative = path.relative_to(folder)
+        if any(part.startswith(".") for part in relative.parts) or is_mac_debris(relative.parts):
+            continue
+        if _linked(path, folder):
+            if path.is_symlink():
+                plan.ignored.append(f"{relative} (a link, not followed: send the file itself)")
+            continue
+        if not path.is_file():
+            continue
         if path.suffix.lower() not in (".ipynb", ".zip"):
             plan.ignored.append(f"{relative} (not a notebook or zip)")
             continue
         if len(relative.parts) > 1:
-            learner = learner_id(relative.parts[0])
+            learner, name = learner_id(relative.parts[0]), relative.parts[0]
         else:
-            learner = learner_from_file_name(path.stem, assignment_id)
+            learner, name = learner_from_file_name(path.stem, assignment_id), path.stem
         if not learner:
             plan.ignored.append(f"{relative} (cannot tell whose it is: put it in a folder named after the learner)")
             continue
         candidates.setdefault(learner, []).append(path)
+        names.setdefault(learner, set()).add(unicodedata.normalize("NFC", name).casefold())
     for learner, paths in candidates.items():
+        if len(names[learner]) > 1:
+            # Zoé and Zoë are two people: refuse to guess rather than grade one and drop the other.
+            shown = ", ".join(str(path.relative_to(folder)) for path in paths)
+            plan.ignored.append(f"{shown} (different names give the same id {learner!r}: rename one and collect again)")
+            continue
         newest = max(paths, key=lambda path: (path.stat().st_mtime, str(path)))
         plan.chosen[learner] = newest
         others = [str(path.relative_to(folder)) for path in paths if path != newest]
         if others:
             plan.set_aside[learner] = others
     return plan
+
+
+def _member_time(info: zipfile.ZipInfo) -> datetime:
+    return datetime(*info.date_time, tzinfo=UTC)
+
+
+def choose_in_zip(path: Path, notebook_name: str) -> tuple[zipfile.ZipInfo | None, list[str], str]:
+    """The notebook to file from a zip (named like the assignment, else the newest), the others, or why none.
+
+    The zip is read here, before anything is moved, so a damaged one costs nobody their earlier submission.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [
+                info
+                for info in archive.infolist()
+                if not info.is_dir()
+                and info.filename.lower().endswith(".ipynb")
+                and ".ipynb_checkpoints" not in info.filename
+                and not is_mac_debris(Path(info.filename).parts)
+            ]
+            if not members:
+                return None, [], "no notebook inside the zip"
+            named = [info for info in members if Path(info.filename).name == notebook_name]
+            chosen = max(named or members, key=lambda info: (_member_time(info), info.filename))
+            if archive.testzip() is not None:
+                return None, [], "the zip is damaged (a file inside cannot be read): ask for it again"
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError) as error:
+        return None, [], f"the zip cannot be opened ({type(error).__name__}): ask for it again"
+    others = [info.filename for info in members if info is not chosen]
+    return chosen, others, ""
 
 
 @dataclass
@@ -148,27 +216,40 @@ def collect_folder(course: Course, assignment_id: str, folder: Path | str) -> Co
         listed = f" It holds: {', '.join(plan.ignored[:5])}." if plan.ignored else " It is empty."
         raise TrainerError(f"No submission found in {folder}.{listed}")
 
-    # nbgrader's zip collect works on grading/downloaded/<assignment>/archive: one entry per learner.
+    # nbgrader's zip collect works on grading/downloaded/<assignment>/archive: one entry per learner. Zips are
+    # opened here (the chosen notebook taken out with its own date), so nbgrader is given one notebook each.
     downloaded = course.root / course.config.ZipCollectApp.get("downloaded_directory", "downloaded")
     archive = downloaded / assignment_id / "archive"
     shutil.rmtree(downloaded / assignment_id, ignore_errors=True)
     archive.mkdir(parents=True)
     notebook_name = course.notebook_name(assignment_id)
-    for learner, path in plan.chosen.items():
-        if path.suffix.lower() == ".zip":
-            shutil.copy2(path, archive / f"{learner}.zip")
-        else:
-            (archive / learner).mkdir()
-            shutil.copy2(path, archive / learner / notebook_name)
-
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     result = CollectResult(ignored=plan.ignored)
+    sent_at, refused = {}, {}
+    for learner, path in plan.chosen.items():
+        target = archive / learner / notebook_name
+        target.parent.mkdir()
+        if path.suffix.lower() == ".zip":
+            member, others, problem = choose_in_zip(path, notebook_name)
+            if problem:
+                refused[learner] = problem
+                continue
+            with zipfile.ZipFile(path) as opened:
+                target.write_bytes(opened.read(member))
+            sent_at[learner] = _member_time(member)
+            if others:
+                plan.set_aside.setdefault(learner, []).extend(f"{path.name}:{name}" for name in others)
+        else:
+            shutil.copyfile(path, target)
+            sent_at[learner] = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%f")
     for learner in plan.chosen:
-        if _keep_previous(course, assignment_id, learner, stamp):
+        if learner not in refused and _keep_previous(course, assignment_id, learner, stamp):
             result.replaced.append(learner)
 
     LearnerFileCollector.notebook_name = notebook_name
     LearnerFileCollector.extracted_root = str(downloaded / assignment_id / "extracted")
+    LearnerFileCollector.sent_at = sent_at
     try:
         with captured_output() as (_, messages):
             app = ZipCollectApp(config=course.config)
@@ -179,19 +260,29 @@ def collect_folder(course: Course, assignment_id: str, folder: Path | str) -> Co
             app.collector_plugin_inst = LearnerFileCollector(parent=app)
             app.extract_archive_files()
             app.process_extracted_files()
-    except SystemExit:
-        raise TrainerError(f"nbgrader's zip collect stopped:\n{messages.getvalue()}") from None
+    except (Exception, SystemExit) as error:
+        # All or nothing: everyone whose earlier submission was moved aside gets it back.
+        for learner in result.replaced:
+            _restore_previous(course, assignment_id, learner, stamp)
+        detail = messages.getvalue().strip().splitlines()[-1:] or [f"{type(error).__name__}: {error}"]
+        raise TrainerError(
+            f"nbgrader's zip collect stopped ({detail[0][:200]}); every earlier submission was put back."
+        ) from None
 
     for learner, path in plan.chosen.items():
         filed = course.submitted_dir / learner / assignment_id / notebook_name
         source = str(path.relative_to(folder.resolve()))
         notes = []
         if learner in plan.set_aside:
-            notes.append(f"newest file used; also sent: {', '.join(plan.set_aside[learner])}")
-        if learner in result.replaced:
+            notes.append(f"this file used; also sent: {', '.join(plan.set_aside[learner])}")
+        if learner in refused:
+            notes.append(refused[learner])
+            if (course.submitted_dir / learner / assignment_id).is_dir():
+                notes.append("their earlier submission stays")
+        elif learner in result.replaced:
             notes.append("replaced an earlier submission (kept in grading/replaced/)")
-        if not filed.is_file():
-            notes.append("no notebook inside the zip" if path.suffix.lower() == ".zip" else "could not be filed")
+        if learner not in refused and not filed.is_file():
+            notes.append("could not be filed")
             if learner in result.replaced:
                 _restore_previous(course, assignment_id, learner, stamp)
                 notes.append("their earlier submission was put back")

@@ -159,8 +159,32 @@ class Course:
         """Where the learner version of an assignment is (whether or not it exists yet)."""
         return self.release_dir / assignment_id / self.notebook_name(assignment_id)
 
+    def check_gradebook(self) -> None:
+        """A TrainerError when the gradebook is gone, empty or damaged; never a new one made silently (F-15, F-16)."""
+        path, shown = self.db_path, self.db_path.name
+        with contextlib.suppress(ValueError):
+            shown = str(self.db_path.relative_to(self.root))
+        restore = "restore it from your backup (nothing was changed)"
+        if path.is_dir():
+            raise TrainerError(f"The gradebook {shown} is a folder, not a gradebook file: {restore}.")
+        if not path.exists():
+            released = self.release_dir.is_dir() and any(self.release_dir.glob("*/*.ipynb"))
+            if released:
+                raise TrainerError(f"The gradebook {shown} is missing although assignments were released: {restore}.")
+            return
+        try:
+            with open(path, "rb") as handle:
+                header = handle.read(16)
+        except OSError as error:
+            raise TrainerError(f"The gradebook {shown} cannot be read ({error.strerror}).") from None
+        if not header:
+            raise TrainerError(f"The gradebook {shown} is empty (0 bytes): {restore}.")
+        if header != b"SQLite format 3\x00":
+            raise TrainerError(f"The gradebook {shown} is damaged (not a gradebook database): {restore}.")
+
     def is_released(self, assignment_id: str) -> bool:
         """Whether `release` has been run for this assignment (release notebook and gradebook entry)."""
+        self.check_gradebook()
         if not self.released_notebook(assignment_id).is_file():
             return False
         from nbgrader.api import Gradebook, MissingEntry
@@ -203,6 +227,7 @@ class Course:
             section, name = dotted.split(".")
             config[section][name] = value
         quiet(logging.WARNING)
+        self.check_gradebook()
         # nbgrader cannot create the gradebook inside a folder that does not exist yet.
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
         coursedir = CourseDirectory(config=config)

@@ -1,7 +1,7 @@
 """Grades as CSV and the who-submitted-what overview, read from nbgrader's gradebook and the autograde status."""
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mesocourse.grading.autograde import GRADED, load_status
@@ -20,7 +20,9 @@ CSV_COLUMNS = [
     "percent",
     "written_to_mark",
     "submitted_at",
+    "gradebook_check",
 ]
+CHECK = "check gradebook"
 
 
 @dataclass
@@ -36,11 +38,13 @@ class Row:
     written_max: float | None = None
     written_to_mark: int = 0
     submitted_at: str = ""
+    # Gradebook rows that do not add up (above the maximum, extra credit, changed since autograde): no total.
+    problems: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> float | None:
-        """Autograded plus written points (None until autograded)."""
-        if self.autograded_score is None:
+        """Autograded plus written points (None until autograded, or while the gradebook needs a check)."""
+        if self.autograded_score is None or self.problems:
             return None
         return self.autograded_score + (self.written_score or 0.0)
 
@@ -62,7 +66,7 @@ class Row:
             "learner": self.learner,
             "assignment": self.assignment,
             "status": self.status,
-            "autograded_score": number(self.autograded_score),
+            "autograded_score": "" if self.problems else number(self.autograded_score),
             "autograded_max": number(self.autograded_max),
             "written_score": number(self.written_score) if not self.written_to_mark else "",
             "written_max": number(self.written_max),
@@ -71,6 +75,7 @@ class Row:
             "percent": percent if not self.written_to_mark else "",
             "written_to_mark": self.written_to_mark,
             "submitted_at": self.submitted_at,
+            "gradebook_check": "; ".join(self.problems),
         }
 
 
@@ -78,6 +83,7 @@ def released_assignments(course: Course) -> list[str]:
     """Assignments that are in the gradebook (released at least once), in course order."""
     from nbgrader.api import Gradebook
 
+    course.check_gradebook()
     if not course.db_path.is_file():
         return []
     with Gradebook(course.db_url) as gradebook:
@@ -111,16 +117,34 @@ def cohort_rows(course: Course) -> list[Row]:
                     except MissingEntry:
                         rows.append(Row(learner, assignment_id, "collected, not graded yet"))
                         continue
-                    _fill_scores(row, submission)
+                    _fill_scores(row, submission, recorded.get("auto_scores"))
                     row.submitted_at = str(submission.timestamp or "")
                 rows.append(row)
     return rows
 
 
-def _fill_scores(row: Row, submission) -> None:
+def _grade_problems(grade, recorded: dict | None) -> list[str]:
+    """What is wrong with one gradebook row: only the trainer's commands and formgrader should have written it."""
+    problems = []
+    maximum = float(grade.max_score or 0.0)
+    score = float(grade.score or 0.0)
+    if score > maximum:
+        problems.append(f"{grade.name} has {score:g} of {maximum:g} points")
+    if grade.extra_credit:
+        problems.append(f"{grade.name} has {float(grade.extra_credit):g} extra credit (was it given in formgrader?)")
+    if grade.cell.cell_type == "code":
+        if recorded is not None and grade.name in recorded and float(grade.auto_score or 0.0) != recorded[grade.name]:
+            problems.append(f"{grade.name} changed since autograde (run autograde again)")
+        if grade.manual_score is not None and float(grade.manual_score) != float(grade.auto_score or 0.0):
+            problems.append(f"{grade.name}: autograded score overridden by hand")
+    return problems
+
+
+def _fill_scores(row: Row, submission, recorded: dict | None = None) -> None:
     row.autograded_score = row.autograded_max = row.written_score = row.written_max = 0.0
     for notebook in submission.notebooks:
         for grade in notebook.grades:
+            row.problems += _grade_problems(grade, recorded)
             if grade.cell.cell_type == "code":
                 row.autograded_score += grade.score or 0.0
                 row.autograded_max += grade.max_score
@@ -147,6 +171,8 @@ def export_csv(course: Course, output: Path | str | None = None) -> tuple[Path, 
 
 
 def _cell(row: Row) -> str:
+    if row.problems:
+        return f"{CHECK}: {'; '.join(row.problems)}"
     if row.status == GRADED:
         text = f"{row.total:g}/{row.maximum:g}"
         return text + (f" ({row.written_to_mark} to mark)" if row.written_to_mark else "")
@@ -173,6 +199,9 @@ def status_overview(course: Course) -> str:
             (course.feedback_dir / row.learner / assignment_id).is_dir() for row in these if row.status == GRADED
         )
         to_mark = sum(row.written_to_mark for row in these)
+        flagged = [row.learner for row in these if row.problems]
+        if flagged:
+            lines.append(f"{assignment_id}: the gradebook does not add up for {', '.join(flagged)} (no total given)")
         lines.append(
             f"{assignment_id}: {submitted} submitted, {graded} graded, {to_mark} written answers to mark, "
             f"{feedback} feedback files"

@@ -91,7 +91,7 @@ def _shown_answer(source: str) -> str:
     try:
         tree = ast.parse(source)
         value = ast.literal_eval(next(node for node in tree.body if isinstance(node, ast.Assign)).value)
-    except (SyntaxError, ValueError, StopIteration):
+    except (SyntaxError, ValueError, TypeError, StopIteration, RecursionError, MemoryError):
         return "(unreadable)"
     if value in ("", None, []):
         return "(blank)"
@@ -99,7 +99,12 @@ def _shown_answer(source: str) -> str:
         return value.strip().upper()
     if isinstance(value, list | tuple):
         return "+".join(sorted(str(item).strip().upper() for item in value))
-    return f"{value:g}" if isinstance(value, int | float) else "(other)"
+    if isinstance(value, int | float):
+        try:
+            return f"{value:g}"
+        except OverflowError:  # a 400-digit whole number (F-4)
+            return "(huge number)"
+    return "(other)"
 
 
 def _key_text(solution) -> str:

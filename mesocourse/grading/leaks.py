@@ -6,10 +6,13 @@ notebooks, feedback files and the learner bundle are scanned as the learner woul
 text and outputs, HTML as text (tags removed), any other text file as is.
 """
 
+import base64
+import binascii
 import html
 import json
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,9 +23,14 @@ RELEASE, FEEDBACK, BUNDLE = "release", "feedback", "bundle"
 ALL = (RELEASE, FEEDBACK, BUNDLE)
 BEFORE_GRADING = (RELEASE, BUNDLE)
 TEXT_SUFFIXES = {".py", ".md", ".txt", ".yaml", ".yml", ".json", ".toml", ".cfg", ".ini", ".html", ".csv", ".ipynb"}
-# Names only hidden tests use; learner material never mentions them.
+# Names only hidden tests use; learner material never mentions them before grading. Feedback may quote a
+# learner's own cell that names them (F-5), so there the hidden statements and digests count, not the words.
 HIDDEN_TEST_WORDS = ("check_key", "mesocourse.grading.keys")
 MIN_LINE = 25
+# Learner output can carry material encoded (base64, compressed, hex): it is decoded and scanned again, and a
+# large encoded blob in feedback is flagged whatever it holds, since honest feedback has none outside images.
+ENCODED = re.compile(r"[A-Za-z0-9+/]{40,}={0,2}|(?:[0-9a-fA-F]{2}){32,}")
+MAX_ENCODED = 10_000
 
 
 @dataclass(frozen=True)
@@ -62,7 +70,7 @@ def _lines(text: str, minimum: int = MIN_LINE) -> list[str]:
 def signatures(course: Course) -> list[Signature]:
     """Everything that marks a leak, built from every source assignment of the course."""
     found = [Signature("nbgrader delimiter", delimiter, ALL) for delimiter in DELIMITERS]
-    found += [Signature("hidden-test code", word, ALL) for word in HIDDEN_TEST_WORDS]
+    found += [Signature("hidden-test code", word, BEFORE_GRADING) for word in HIDDEN_TEST_WORDS]
     secret = course.secret().decode()
     found.append(Signature("answer-key secret", secret, ALL))
     for assignment_id in course.assignments():
@@ -125,10 +133,50 @@ def readable_text(name: str, raw: str) -> str:
     return raw
 
 
-def scan_text(where: str, text: str, found: list[Signature], target: str, assignment: str = "") -> list[Leak]:
+def _unpacked(data: bytes) -> bytes:
+    """Compressed data inflated as far as it goes (zlib or gzip, even cut into pieces), else the data itself."""
+    for wbits in (47, -15):
+        try:
+            inflated = zlib.decompressobj(wbits).decompress(data)
+        except zlib.error:
+            continue
+        if inflated:
+            return inflated
+    return data
+
+
+def decoded_texts(text: str) -> list[str]:
+    """Text hidden in base64 or hex runs, each alone and all joined in order (a blob split into outputs)."""
+    runs = ENCODED.findall(text)
+    texts = []
+    for run in [*runs, "".join(run for run in runs if not run.endswith("="))] if runs else []:
+        for decode in (base64.b64decode, bytes.fromhex):
+            try:
+                data = decode(run + "=" * (-len(run) % 4)) if decode is base64.b64decode else decode(run)
+            except (binascii.Error, ValueError):
+                continue
+            texts.append(_unpacked(data).decode("utf-8", errors="ignore"))
+    return texts
+
+
+def _encoded_leaks(where, text, found, target, assignment) -> list[Leak]:
+    leaks = []
+    for decoded in decoded_texts(text):
+        for leak in scan_text(where, decoded, found, target, assignment, decode=False):
+            leaks.append(Leak(where, f"{leak.kind}, encoded", leak.excerpt))
+    # Encoded data uses most of its alphabet; a long run of one letter ("xxxx…") is just long output.
+    blob = sum(len(run) for run in ENCODED.findall(text) if len(set(run)) >= 16)
+    if target == FEEDBACK and blob >= MAX_ENCODED:
+        leaks.append(Leak(where, "encoded data printed by the submission", f"{blob:,} characters"))
+    return list(dict.fromkeys(leaks))
+
+
+def scan_text(
+    where: str, text: str, found: list[Signature], target: str, assignment: str = "", decode: bool = True
+) -> list[Leak]:
     """Every signature meant for this target (and, if scoped, this assignment) that occurs in the text."""
     flat = normalise(text)
-    leaks = []
+    leaks = _encoded_leaks(where, text, found, target, assignment) if decode else []
     for signature in found:
         if signature.scoped and signature.assignment != assignment:
             continue

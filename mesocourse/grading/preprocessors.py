@@ -5,9 +5,14 @@
   points and source only, and stops on an unknown grade id.
 * TruncateLongOutput (autograde): a huge output (a print loop, a giant string) is cut to a readable size so
   the graded notebook, formgrader and feedback stay small; nbgrader's own limit counts lines, not characters.
+* HoldBackHiddenTests / ScoreAnswersAsData (autograde, around Execute): each course answer is read from the
+  notebook as data before anything runs, the kernel runs test cells without their hidden tests, and the score
+  is decided afterwards in the grading process (scoring.py), whatever the submission's code did.
 * HideGradingCode (feedback): removes hidden tests and marking guides from every cell before the HTML is made
   (nbgrader shows hidden tests in feedback by design) and opens the feedback with a plain results table.
 """
+
+from pathlib import Path
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
@@ -25,9 +30,30 @@ from mesocourse.grading.authoring import (
     region,
 )
 from mesocourse.grading.course import awaiting_marks
+from mesocourse.grading.keys import find_secret_file, read_secret
+from mesocourse.grading.scoring import hidden_key, judge, read_answer, verdict_outputs
 
 TRUNCATION_NOTE = "\n… [output cut here: it was {size:,} characters long]"
 SUMMARY_TAG = "mesocourse-feedback-summary"
+
+
+class DropMalformedMetadata(NbGraderPreprocessor):
+    """Before nbgrader looks at any cell: grading metadata that is not a table with a text grade id is removed.
+
+    nbgrader stops on `"nbgrader": "oops"`, a list as grade id, or grading flags without a grade id (F-1, F-3);
+    such a cell is graded as an ordinary cell, and the original comes back through OverwriteCells.
+    """
+
+    def preprocess_cell(self, cell, resources, index):
+        """Drop one cell's nbgrader metadata when nbgrader could not read it."""
+        meta = cell.metadata.get("nbgrader")
+        if meta is None:
+            return cell, resources
+        grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+        if not isinstance(grade_id, str) or not grade_id:
+            self.log.warning("Cell %d: unreadable nbgrader metadata, graded as an ordinary cell", index)
+            del cell.metadata["nbgrader"]
+        return cell, resources
 
 
 class RestoreGradingMetadata(NbGraderPreprocessor):
@@ -53,6 +79,8 @@ class RestoreGradingMetadata(NbGraderPreprocessor):
         meta = cell.metadata.get("nbgrader")
         grade_id = meta.get("grade_id") if meta else None
         if grade_id is None:
+            # DeduplicateIds leaves `{}` on the extra copy of a pasted cell; nbgrader would stop on it later.
+            cell.metadata.pop("nbgrader", None)
             return cell, resources
         if grade_id not in self._locked:
             # A renamed or invented grading cell: nbgrader would stop on it. It becomes a plain cell, and the
@@ -76,6 +104,62 @@ class RestoreGradingMetadata(NbGraderPreprocessor):
         if points is None:
             meta.pop("points", None)
         return cell, resources
+
+
+HELD = "mesocourse_held_tests"
+
+
+def _grade_id_of(cell):
+    meta = cell.metadata.get("nbgrader")
+    return meta.get("grade_id") if isinstance(meta, dict) else None
+
+
+class HoldBackHiddenTests(NbGraderPreprocessor):
+    """Before execution: read each course answer as data and take the hidden tests out of what the kernel runs."""
+
+    def preprocess(self, nb, resources):
+        """Keys come from the gradebook (the trainer's own cells), answers from the submission, nothing is run."""
+        info = resources["nbgrader"]
+        with Gradebook(info["db_url"]) as gradebook:
+            try:
+                source = gradebook.find_notebook(info["notebook"], info["assignment"])
+            except MissingEntry:
+                return nb, resources
+            tests = {cell.name: cell.source for cell in source.source_cells}
+        keys = {name: key for name, text in tests.items() if (key := hidden_key(name, text or "")) is not None}
+        cells = {_grade_id_of(cell): cell for cell in nb.cells if _grade_id_of(cell)}
+        held = {}
+        for grade_id, key in keys.items():
+            test = cells.get(grade_id)
+            if test is None or test.cell_type != "code":
+                continue
+            answer_cell = cells.get(f"{grade_id}-answer")
+            answer = read_answer(answer_cell.source if answer_cell is not None else "", key.variable)
+            held[grade_id] = (tests[grade_id], key, answer)
+            # The kernel runs only the visible format check; the trusted source is put back after execution.
+            test.source = region(tests[grade_id], BEGIN_HIDDEN, END_HIDDEN)[1]
+        resources[HELD] = held
+        return nb, resources
+
+
+class ScoreAnswersAsData(NbGraderPreprocessor):
+    """After execution: put each held-back test back and give it the verdict decided here, not by the kernel."""
+
+    def preprocess(self, nb, resources):
+        """Replace every held test cell's outputs with the verdict (SaveAutoGrades then scores it)."""
+        held = resources.get(HELD) or {}
+        if not held:
+            return nb, resources
+        db_path = Path(resources["nbgrader"]["db_url"].removeprefix("sqlite:///"))
+        secret = read_secret(find_secret_file(db_path.parent))
+        for cell in nb.cells:
+            grade_id = _grade_id_of(cell)
+            if grade_id not in held:
+                continue
+            source, key, answer = held[grade_id]
+            cell.source = source
+            cell.outputs = verdict_outputs(judge(key, answer, secret))
+        return nb, resources
 
 
 class TruncateLongOutput(NbGraderPreprocessor):

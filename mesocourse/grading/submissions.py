@@ -4,7 +4,6 @@ Nothing here writes to the submission: the trainer must be able to trust that gr
 learner sent.
 """
 
-import ast
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import nbformat
 
 from mesocourse.grading.course import Course
+from mesocourse.grading.scoring import read_answer
 
 # A readable notebook this large is almost certainly full of output; it is still graded, and reported.
 LARGE_NOTEBOOK_BYTES = 5_000_000
@@ -27,8 +27,15 @@ class Inspection:
     notes: list[str] = field(default_factory=list)
 
 
+def _nbgrader(cell) -> dict:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return meta if isinstance(meta, dict) else {}
+
+
 def _grade_id(cell) -> str | None:
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    grade_id = _nbgrader(cell).get("grade_id")
+    # A hand-edited notebook may hold any JSON here (a list, a number): only a text id names a cell.
+    return grade_id if isinstance(grade_id, str) and grade_id else None
 
 
 def read_problem(path: Path) -> str:
@@ -58,14 +65,26 @@ def read_problem(path: Path) -> str:
 
 def _answer_cell_notes(cell, grade_id: str) -> list[str]:
     """An answer cell should hold one `answer_qN = value`; anything else is worth a look by the trainer."""
-    try:
-        tree = ast.parse(cell.source)
-    except SyntaxError:
-        return [f"{grade_id}: the answer is not valid Python (it will score 0)"]
-    extra = [node for node in tree.body if not isinstance(node, ast.Assign)]
-    if extra:
-        return [f"{grade_id}: the answer cell holds extra code besides the answer"]
+    variable = f"answer_q{int(grade_id[1:3])}" if grade_id[1:3].isdigit() else ""
+    answer = read_answer(cell.source, variable)
+    if answer.holds_code:
+        return [f"{grade_id}: the answer cell holds code besides the answer (never run for the score)"]
+    if answer.problem and "not typed" in answer.problem:
+        return [f"{grade_id}: the answer is not a plain value (it will score 0)"]
     return []
+
+
+def _added_code_cells(submitted, released) -> list[str]:
+    """Code cells the learner added: they run only in the sandbox and cannot change the score."""
+    known = {cell.source.strip() for cell in released.cells}
+    added = [
+        cell
+        for cell in submitted.cells
+        if cell.cell_type == "code" and not _grade_id(cell) and cell.source.strip() not in known
+    ]
+    if not added:
+        return []
+    return [f"{len(added)} code cell{'s' if len(added) > 1 else ''} added (never run for the score)"]
 
 
 def changes_from_release(submitted, released) -> list[str]:
@@ -81,7 +100,7 @@ def changes_from_release(submitted, released) -> list[str]:
         if theirs is None:
             notes.append(f"{grade_id}: cell deleted (put back for grading)")
             continue
-        their_meta = theirs.metadata.get("nbgrader", {})
+        their_meta = _nbgrader(theirs)
         changed = [
             key for key in ("grade", "solution", "locked", "points", "task") if their_meta.get(key) != meta.get(key)
         ]
@@ -91,7 +110,7 @@ def changes_from_release(submitted, released) -> list[str]:
             notes.append(f"{grade_id}: read-only cell edited (graded with the original)")
         if meta.get("solution") and not meta.get("grade") and theirs.cell_type == "code":
             notes += _answer_cell_notes(theirs, grade_id)
-    return notes
+    return notes + _added_code_cells(submitted, released)
 
 
 def inspect_submission(course: Course, assignment_id: str, learner: str) -> Inspection:
@@ -99,8 +118,11 @@ def inspect_submission(course: Course, assignment_id: str, learner: str) -> Insp
     folder = course.submitted_dir / learner / assignment_id
     expected = course.notebook_name(assignment_id)
     inspection = Inspection(learner)
-    files = sorted(path.name for path in folder.iterdir() if path.is_file()) if folder.is_dir() else []
+    entries = sorted(folder.iterdir()) if folder.is_dir() else []
+    files = [path.name for path in entries if path.is_file() and not path.is_symlink()]
+    # Folders are listed too: a mesocourse/ folder sent along cannot change the score, but the trainer should know.
     others = [name for name in files if name not in (expected, "timestamp.txt")]
+    others += [f"{path.name}/ (folder)" for path in entries if path.is_dir()]
     if expected not in files:
         found = f" (found: {', '.join(others)})" if others else " (the folder is empty)"
         inspection.problem = f"no {expected} in the submission{found}"

@@ -3,7 +3,13 @@
 import os
 import zipfile
 
-from mesocourse.grading.collect import LearnerFileCollector, learner_from_file_name, learner_id, plan_collection
+from mesocourse.grading.collect import (
+    LearnerFileCollector,
+    choose_in_zip,
+    learner_from_file_name,
+    learner_id,
+    plan_collection,
+)
 
 
 def _touch(path, text="{}", mtime=None):
@@ -60,3 +66,66 @@ def test_collector_files_any_notebook_under_the_assignment_name(tmp_path):
     assert found["student_id"] == "maria" and found["file_id"] == "foundations.ipynb"
     assert collector.collect(str(_touch(tmp_path / "maria" / "notes.txt"))) is None
     assert collector.collect(str(_touch(tmp_path / "loose.ipynb"))) is None
+
+
+def test_links_are_never_followed_and_are_listed(tmp_path):
+    """F-6, F-7: a linked notebook or a linked learner folder is listed, not filed (it may point anywhere)."""
+    secret = _touch(tmp_path / "elsewhere" / "source.ipynb")
+    inbox = tmp_path / "inbox"
+    (inbox / "fsym").mkdir(parents=True)
+    (inbox / "fsym" / "foundations.ipynb").symlink_to(secret)
+    _touch(tmp_path / "realdir" / "foundations.ipynb")
+    (inbox / "dirlink").symlink_to(tmp_path / "realdir")
+    plan = plan_collection(inbox, "foundations")
+    assert plan.chosen == {}
+    assert any(item.startswith("dirlink (a link") for item in plan.ignored)
+    assert any(item.startswith("fsym/foundations.ipynb (a link") for item in plan.ignored)
+
+
+def test_accented_names_are_transliterated_and_clashes_refused(tmp_path):
+    """F-8: José becomes jose; Zoé and Zoë, two people with one id, are both refused with a reason."""
+    assert learner_id("José García") == "jose-garcia"
+    _touch(tmp_path / "Zoé Martin" / "foundations.ipynb")
+    _touch(tmp_path / "Zoë Martin" / "foundations.ipynb")
+    plan = plan_collection(tmp_path, "foundations")
+    assert "zoe-martin" not in plan.chosen
+    assert any("different names give the same id 'zoe-martin'" in item for item in plan.ignored)
+
+
+def test_ids_never_end_like_an_archive(tmp_path):
+    """F-9: bob.tar.zip and bob/ are two learners; nbgrader can no longer merge them."""
+    assert learner_id("bob.tar") == "bob-tar"
+    with zipfile.ZipFile(tmp_path / "bob.tar.zip", "w") as archive:
+        archive.writestr("foundations.ipynb", "{}")
+    _touch(tmp_path / "bob" / "foundations.ipynb")
+    assert sorted(plan_collection(tmp_path, "foundations").chosen) == ["bob", "bob-tar"]
+
+
+def test_mac_debris_is_never_the_notebook(tmp_path):
+    """F-11: Finder's __MACOSX/._foundations.ipynb is skipped, in a zip and in a folder."""
+    path = tmp_path / "macuser.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("foundations.ipynb", "{}")
+        archive.writestr("__MACOSX/._foundations.ipynb", b"\x00\x05\x16\x07 AppleDouble")
+    member, others, problem = choose_in_zip(path, "foundations.ipynb")
+    assert (member.filename, others, problem) == ("foundations.ipynb", [], "")
+    _touch(tmp_path / "inbox" / "ana" / "._foundations.ipynb")
+    assert plan_collection(tmp_path / "inbox", "foundations").chosen == {}
+
+
+def test_the_notebook_named_like_the_assignment_wins_in_a_zip_and_drafts_are_listed(tmp_path):
+    """F-12: the final foundations.ipynb is filed even when a draft was packed after it; the draft is listed."""
+    path = tmp_path / "drafter.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("foundations.ipynb", (2024, 5, 2, 10, 0, 0)), "{}")
+        archive.writestr(zipfile.ZipInfo("drafts/foundations-v1.ipynb", (2024, 6, 1, 10, 0, 0)), "{}")
+    member, others, _ = choose_in_zip(path, "foundations.ipynb")
+    assert member.filename == "foundations.ipynb" and others == ["drafts/foundations-v1.ipynb"]
+
+
+def test_a_damaged_zip_is_refused_with_a_reason(tmp_path):
+    """F-10: a cut-short download is named before anything is moved."""
+    path = tmp_path / "maria.zip"
+    path.write_bytes(b"PK\x03\x04 this download was cut short")
+    member, _, problem = choose_in_zip(path, "foundations.ipynb")
+    assert member is None and "cannot be opened" in problem

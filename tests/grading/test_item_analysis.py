@@ -46,3 +46,9 @@ def test_small_cohorts_are_marked_as_hints():
 def test_typed_answers_are_normalised_for_counting(source, shown):
     """Answers are counted in one spelling; blanks and unreadable cells are labelled."""
     assert _shown_answer(source) == shown
+
+
+def test_huge_or_deep_answers_are_counted_not_crashed_on():
+    """F-4: a 400-digit number and a deeply nested answer are shown as placeholders; the report goes on."""
+    assert _shown_answer("answer_q1 = 1" + "0" * 400) == "(huge number)"
+    assert _shown_answer("answer_q1 = " + "[" * 100_000) == "(unreadable)"

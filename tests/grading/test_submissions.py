@@ -59,4 +59,27 @@ def test_edited_deleted_and_reflagged_cells_are_listed():
     assert "q01-pick: read-only cell edited (graded with the original)" in notes
     assert "q01-pick: grading settings changed (points; reset for grading)" in notes
     assert "q01-pick-question: cell deleted (put back for grading)" in notes
-    assert "q01-pick-answer: the answer cell holds extra code besides the answer" in notes
+    assert "q01-pick-answer: the answer cell holds code besides the answer (never run for the score)" in notes
+
+
+def test_code_written_as_assignments_or_in_a_new_cell_is_noted():
+    """G06/G07: a patch made only of assignments, or in an added cell, is listed (and never scored)."""
+    released = _released()
+    submitted = copy.deepcopy(released)
+    _cell(
+        submitted, "q01-pick-answer"
+    ).source = 'answer_q1 = "B"\n_k = __import__("mesocourse.grading.keys", fromlist=["x"])\n_k.check_key = print'
+    submitted.cells.insert(3, nbformat.v4.new_code_cell("import hmac\nhmac.compare_digest = lambda a, b: True"))
+    notes = changes_from_release(submitted, released)
+    assert "q01-pick-answer: the answer cell holds code besides the answer (never run for the score)" in notes
+    assert "1 code cell added (never run for the score)" in notes
+
+
+def test_cells_with_odd_nbgrader_metadata_do_not_stop_the_look():
+    """F-3: metadata that is a string, or a grade id that is a list, is read as no grading cell."""
+    released = _released()
+    submitted = copy.deepcopy(released)
+    submitted.cells.append(nbformat.v4.new_code_cell("x = 1", metadata={"nbgrader": "oops"}))
+    submitted.cells.append(nbformat.v4.new_code_cell("y = 2", metadata={"nbgrader": {"grade_id": ["a", "b"]}}))
+    notes = changes_from_release(submitted, released)
+    assert "2 code cells added (never run for the score)" in notes

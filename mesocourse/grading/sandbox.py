@@ -1,0 +1,209 @@
+"""The box a submission's code runs in during autograde: bubblewrap, with a private copy and nothing else.
+
+Debian's `bubblewrap` (bwrap, the sandbox Flatpak uses) needs no daemon and no root: the kernel gets new user,
+PID, network, IPC and UTS namespaces, a read-only system and Python, the course engine (code only), and a
+private copy of the submission folder. The course folder, the gradebook, other submissions, the home folder and
+the network are simply not there. An address-space cap (prlimit) bounds memory, the whole notebook has a time
+budget, and the PID namespace ends every process the submission started when its kernel stops. The kernel talks
+to nbgrader over Unix sockets in a folder shared with the box (IPC transport), so no port is needed.
+"""
+
+import math
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from jupyter_client.manager import AsyncKernelManager
+from nbclient.exceptions import DeadKernelError
+from nbgrader.preprocessors import Execute
+from traitlets import Integer
+
+import mesocourse
+
+INSTALL = "sudo apt-get install bubblewrap"
+ENGINE = "/opt/mesocourse-engine"
+WORK = "/home/learner/work"
+BUDGET_ERROR = "NotebookTimeBudget"
+DEAD_ERROR = "KernelStopped"
+# A clinic notebook's kernel needs a few hundred MB; 2 GiB of address space stops a runaway allocation.
+DEFAULT_MEMORY = 2 * 1024**3
+
+
+class SandboxMissing(RuntimeError):
+    """bubblewrap is not installed, so no submission code may run."""
+
+
+def in_ci() -> bool:
+    """Whether this runs under CI (where a missing sandbox must fail, never be skipped)."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def tools() -> tuple[str, str]:
+    """Paths of bwrap and prlimit, or SandboxMissing saying how to install them."""
+    bwrap, prlimit = shutil.which("bwrap"), shutil.which("prlimit")
+    if bwrap and prlimit:
+        return bwrap, prlimit
+    where = " (this is CI: `make sandbox` installs it)" if in_ci() else ""
+    raise SandboxMissing(
+        f"Submissions are only run inside a sandbox, and bubblewrap (bwrap) is not installed{where}. "
+        f"Install it with `{INSTALL}` (or `make sandbox`), then run autograde again."
+    )
+
+
+def _system_binds() -> list[str]:
+    """Read-only system folders a Python kernel needs (merged /usr: /bin and /lib are links into it)."""
+    args = ["--ro-bind", "/usr", "/usr"]
+    for name in ("bin", "sbin", "lib", "lib64", "lib32"):
+        path = Path("/") / name
+        if path.is_symlink():
+            args += ["--symlink", os.readlink(path), str(path)]
+        elif path.is_dir():
+            args += ["--ro-bind", str(path), str(path)]
+    for name in ("ld.so.cache", "localtime", "fonts", "alternatives", "ssl/certs", "mime.types"):
+        args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
+    return args
+
+
+def _python_binds() -> list[str]:
+    """The Python environment read-only (it holds no course data), wherever it lives."""
+    args = []
+    for prefix in dict.fromkeys((sys.base_prefix, sys.prefix)):
+        if not prefix.startswith("/usr"):
+            args += ["--ro-bind", prefix, prefix]
+    return args
+
+
+def bwrap_command(bwrap: str, prlimit: str, kernel_cmd: list[str], work: Path, shared: Path, memory: int) -> list[str]:
+    """The full command: prlimit caps, then bwrap with only the system, Python, engine, copy and sockets."""
+    engine = Path(mesocourse.__file__).resolve().parent
+    environment = {
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "HOME": "/tmp",
+        "PYTHONPATH": ENGINE,
+        "LANG": "C.UTF-8",
+        "MPLBACKEND": "Agg",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    return [
+        prlimit,
+        f"--as={memory}",
+        "--core=0",
+        f"--fsize={256 * 1024**2}",
+        "--",
+        bwrap,
+        "--unshare-all",
+        "--uid",
+        "65534",
+        "--gid",
+        "65534",
+        "--die-with-parent",
+        "--new-session",
+        "--clearenv",
+        *[item for name, value in environment.items() for item in ("--setenv", name, value)],
+        *_system_binds(),
+        *_python_binds(),
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--tmpfs",
+        "/tmp",
+        "--ro-bind",
+        str(engine),
+        f"{ENGINE}/mesocourse",
+        "--bind",
+        str(work),
+        WORK,
+        "--bind",
+        str(shared),
+        str(shared),
+        "--chdir",
+        WORK,
+        *kernel_cmd,
+    ]
+
+
+class SandboxedKernelManager(AsyncKernelManager):
+    """A kernel started inside bubblewrap, on a private copy of its folder, reached over Unix sockets."""
+
+    memory = Integer(DEFAULT_MEMORY, help="Address-space cap of the kernel, in bytes").tag(config=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.transport = "ipc"
+        self._box: Path | None = None
+
+    async def _async_pre_start_kernel(self, **kw):
+        """Make the box's folders: sockets and connection file in one, the private copy in the other."""
+        self._tools = tools()
+        self._box = Path(tempfile.mkdtemp(prefix="mesocourse-sandbox-"))
+        shared, work = self._box / "sockets", self._box / "work"
+        shared.mkdir()
+        source = Path(kw.get("cwd") or os.getcwd())
+        # A copy, links kept as links: the submission can change only its own copy, which is thrown away.
+        shutil.copytree(source, work, symlinks=True)
+        for folder in (shared, work):
+            os.chmod(folder, 0o777)  # the kernel runs as an unmapped user and must create its sockets here
+        # A signal would reach bwrap, not the kernel inside: interrupts go as messages on the control channel.
+        self.kernel_spec.interrupt_mode = "message"
+        self.connection_file = str(shared / "kernel.json")
+        self.ip = str(shared / "kernel-ipc")
+        return await super()._async_pre_start_kernel(**kw)
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        """The kernel's own command, wrapped in prlimit and bwrap."""
+        kernel_cmd = super().format_kernel_cmd(extra_arguments)
+        bwrap, prlimit = self._tools
+        return bwrap_command(bwrap, prlimit, kernel_cmd, self._box / "work", self._box / "sockets", self.memory)
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        """Remove the private copy and the sockets once the kernel is gone."""
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart and self._box is not None:
+            shutil.rmtree(self._box, ignore_errors=True)
+            self._box = None
+
+
+class SandboxedExecute(Execute):
+    """nbgrader's Execute in the sandbox, with a time budget for the whole notebook and a timeout never off."""
+
+    budget = Integer(300, help="Seconds the whole notebook may run; later cells are not run").tag(config=True)
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("kernel_manager_class", SandboxedKernelManager)
+        super().__init__(**kwargs)
+
+    def preprocess(self, nb, resources=None, km=None):
+        """Refuse without a sandbox; otherwise run every cell inside it, within the budget."""
+        tools()
+        # 0, negative or None would mean "wait forever" to nbclient (review F-14).
+        self._cell_limit = self.timeout if isinstance(self.timeout, int) and self.timeout >= 1 else 60
+        self._deadline = time.monotonic() + max(1, self.budget)
+        self._index = 0
+        try:
+            return super().preprocess(nb, resources, km)
+        except DeadKernelError:
+            # The box was ended from inside (os._exit, memory cap): the course's answers are scored as data all
+            # the same, so the cells that could not run are marked and grading goes on.
+            message = "Not run: the notebook stopped its own kernel before this cell."
+            for cell in nb.cells[self._index + 1 :]:
+                if cell.cell_type == "code":
+                    cell.outputs = [nbformat.v4.new_output("error", ename=DEAD_ERROR, evalue=message, traceback=[message])]
+            return nb, resources if resources is not None else self.resources
+        finally:
+            self.timeout = self._cell_limit
+
+    def preprocess_cell(self, cell, resources, index):
+        """Run one cell with what is left of the budget; once it is spent, mark the cell as not run."""
+        self._index = index
+        left = self._deadline - time.monotonic()
+        if cell.cell_type == "code" and left <= 0:
+            message = f"Not run: the notebook used up its {self.budget} s of running time."
+            cell.outputs = [nbformat.v4.new_output("error", ename=BUDGET_ERROR, evalue=message, traceback=[message])]
+            return cell, resources
+        self.timeout = max(1, min(self._cell_limit, math.ceil(left)))
+        return super().preprocess_cell(cell, resources, index)
