@@ -1,7 +1,7 @@
 """Cheating and breaking submissions on a real round (foundations): none raises a score, none stops the others.
 
-Each attack of the security review is one learner with every answer wrong (q1..q8 answered "C" / ["C"]) plus the
-change described; one honest learner answers everything right. The whole cohort is graded in one autograde run.
+Each attack of the security review is one learner with every answer wrong (a letter the key does not use) plus
+the change described; one honest learner answers everything right. The whole cohort is graded in one autograde run.
 """
 
 import base64
@@ -15,6 +15,7 @@ import zlib
 import nbformat
 import pytest
 
+from mesocourse.grading.authoring import read_assignment
 from mesocourse.grading.autograde import GRADED, autograde
 from mesocourse.grading.collect import collect_folder
 from mesocourse.grading.course import Course, TrainerError
@@ -22,11 +23,25 @@ from mesocourse.grading.export import export_csv, status_overview
 from mesocourse.grading.feedback import generate_feedback
 from mesocourse.grading.leaks import scan_feedback
 from mesocourse.grading.release import release
+from mesocourse.paths import ROOT
 
 pytestmark = pytest.mark.pipeline
 
-KEY = {1: "B", 2: "A", 3: "B", 4: ["A", "B", "D"], 5: "B", 6: "B", 7: "B", 8: "A"}
-WRONG = {number: ["C"] if isinstance(answer, list) else "C" for number, answer in KEY.items()}
+FOUNDATIONS = ROOT / "assignments" / "foundations" / "foundations.ipynb"
+
+
+def _wrong(answer):
+    """An answer that earns nothing: a letter the key does not use, or a number far off."""
+    if isinstance(answer, list):
+        return [next(letter for letter in "ABCD" if letter not in answer)]
+    if isinstance(answer, str):
+        return next(letter for letter in "ABCD" if letter != answer)
+    return answer + 1000
+
+
+# The keys come from the source notebook, so a revised key (new options, new letters) keeps these tests honest.
+KEY = {question.number: question.solution for question in read_assignment(FOUNDATIONS).autograded}
+WRONG = {number: _wrong(answer) for number, answer in KEY.items()}
 FULL = 9.0
 
 PATCH_KEYS = "import mesocourse.grading.keys as _k\n_k.check_key = lambda *a, **kw: print('✔ Right.')"
@@ -337,7 +352,7 @@ def test_one_bad_zip_costs_nobody_their_submission(cohort, tmp_path):
     assert maria.read_bytes() == before
     assert any("cannot be opened" in note for note in result.notes["maria-dupont"])
     bob = nbformat.read(course.submitted_dir / "bob" / "foundations" / "foundations.ipynb", 4)
-    assert 'answer_q1 = "C"' in _cell(bob, "q01-italian-society-definition-answer").source
+    assert f"answer_q1 = {json.dumps(WRONG[1])}" in _cell(bob, "q01-italian-society-definition-answer").source
 
 
 def test_the_submission_time_is_when_the_learner_saved_it(cohort, tmp_path):
