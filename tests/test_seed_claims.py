@@ -80,7 +80,7 @@ def test_the_schema_rejects_a_statement_without_a_verdict(tmp_path, monkeypatch)
 
 
 def test_taught_without_a_place_fails():
-    """"Taught" must say where."""
+    """A statement marked taught must say where."""
     assert any("says nowhere" in p for p in one_problem({**TAUGHT, "where": []}))
 
 
@@ -118,14 +118,14 @@ def test_places_are_read_from_the_course():
 
 
 def test_a_correction_without_a_source_fails():
-    """"Corrects" with no reference, or with only seed articles, is not a sourced answer."""
+    """A correction with no reference, or with only seed articles, is not a sourced answer."""
     for references in ([], ["seed-003"], ["seed-000", "seed-004"]):
         found = one_problem({**CORRECTS, "references": references})
         assert any("without a source other than a seed" in p for p in found), references
 
 
 def test_a_correction_without_words_fails():
-    """"Corrects" must give the course's answer."""
+    """A correction must give the course's answer in words."""
     claim = {key: value for key, value in CORRECTS.items() if key != "answer"}
     assert any("gives no correction" in p for p in one_problem(claim))
 
