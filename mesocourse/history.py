@@ -1,4 +1,4 @@
-"""Module 01's views: the history and regulation timeline, and the tables of where sources disagree."""
+"""Module 01's views: the history and regulation timeline, where sources disagree, and the seed statements."""
 
 import html
 
@@ -7,6 +7,9 @@ from matplotlib.figure import Figure
 
 from mesocourse.assets import load_asset
 from mesocourse.figures import figure_html, figure_maker
+from mesocourse.look import table_html
+from mesocourse.references import resolve
+from mesocourse.seed_claims import SEEDS, course_places, coverage, load_claims
 
 # Okabe-Ito colours (safe for colour-blind readers); each kind also has its own marker shape and the labels say it all.
 KIND_STYLE = {
@@ -105,3 +108,50 @@ def disagreement_table_html(module: str) -> str:
 def disagreement_table(module: str) -> HTML:
     """The module's disagreement table for display in a notebook."""
     return HTML(disagreement_table_html(module))
+
+
+# What the course does with a seed statement, in a symbol and words (never colour alone).
+VERDICT_WORDS = {"taught": "✔ Taught", "corrects": "✘ Corrected", "left-out": "– Left out"}
+
+
+def _keys(keys) -> str:
+    return f" <small>[{', '.join(html.escape(key) for key in keys)}]</small>" if keys else ""
+
+
+def _course_cell(claim: dict, places) -> str:
+    """What the course does with one statement: the correction with its sources, where it is taught, or why not."""
+    parts = [f"<strong>{VERDICT_WORDS[claim['verdict']]}</strong>"]
+    if claim["verdict"] == "corrects":
+        parts.append(f"{html.escape(claim['answer'])}{_keys(claim['references'])}")
+    if claim["verdict"] == "left-out":
+        parts.append(html.escape(claim["why"]))
+    where = [html.escape(places.label(place) or str(place)) for place in claim.get("where", [])]
+    if where:
+        parts.append("<em>In the course:</em> " + "; ".join(where))
+    return "<br>".join(parts)
+
+
+def seed_claims_html() -> str:
+    """One folded table per seed article: each statement, its topic and what the course does with it."""
+    claims, places = load_claims(), course_places()
+    counts = coverage(claims)
+    blocks = []
+    for seed in SEEDS:
+        row = counts[seed]
+        summary = (
+            f"{html.escape(resolve(seed)['citation'])}: {row['statements']} statements, {row['taught']} taught, "
+            f"{row['corrects']} corrected, {row['left-out']} left out"
+        )
+        rows = [
+            [f"“{html.escape(c['quote'])}”", html.escape(c["topic"]), _course_cell(c, places)]
+            for c in claims
+            if c["seed"] == seed
+        ]
+        table = table_html(["The clinic page says", "Topic", "What the course does"], rows)
+        blocks.append(f"<details><summary>{summary}</summary>{table}</details>")
+    return "".join(blocks)
+
+
+def seed_claims_table() -> HTML:
+    """The seed statements for display in module 01."""
+    return HTML(seed_claims_html())

@@ -2,7 +2,14 @@
 
 import html
 
-from mesocourse.history import disagreement_table_html, disagreements, milestones, timeline_figure
+from mesocourse.history import (
+    disagreement_table_html,
+    disagreements,
+    milestones,
+    seed_claims_html,
+    timeline_figure,
+)
+from mesocourse.seed_claims import SEEDS, coverage, load_claims
 
 
 def test_milestones_are_in_date_order_and_sourced():
@@ -32,3 +39,30 @@ def test_disagreement_table_shows_each_position_and_the_course_choice():
         assert html.escape(row["course"]) in table
         for position in row["positions"]:
             assert ", ".join(position["references"]) in table
+
+
+def test_invasive_side_of_the_disagreement_rests_on_more_than_a_clinic_page():
+    """The clinic pages that call it non-invasive are on that side, not cited for the opposite (review DIS-5)."""
+    (row,) = [r for r in disagreements("01") if "non-invasive" in r["topic"]]
+    claim_side, course_side = row["positions"]
+    assert {"seed-001", "seed-003", "seed-004"} <= set(claim_side["references"])
+    assert not any(key.startswith("seed-") for key in course_side["references"])
+
+
+def test_seed_table_folds_each_seed_with_its_counts():
+    """One folded block per seed article, its summary giving the counts, every statement quoted."""
+    page = seed_claims_html()
+    assert page.count("<details>") == len(SEEDS)
+    for seed, row in coverage(load_claims()).items():
+        assert f"{row['statements']} statements, {row['taught']} taught, {row['corrects']} corrected" in page, seed
+    assert all(html.escape(claim["quote"]) in page for claim in load_claims())
+
+
+def test_seed_table_says_what_the_course_does_in_words_and_sources():
+    """A correction shows its answer and keys; places read as learners know them, never as raw data ids."""
+    page = seed_claims_html()
+    (tea,) = [c for c in load_claims() if "iced tea bags" in c["quote"]]
+    assert html.escape(tea["answer"]) in page and "ref-F9" in page
+    assert "✔ Taught" in page and "✘ Corrected" in page and "– Left out" in page
+    assert "Aftercare instruction: Cold compresses" in page and "Screening rule: Pregnancy" in page
+    assert "{&#x27;rule&#x27;" not in page and "{'rule'" not in page

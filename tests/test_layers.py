@@ -18,6 +18,7 @@ ENGINES = [
     "mesocourse.modules",
     "mesocourse.progress",
     "mesocourse.references",
+    "mesocourse.seed_claims",
     "mesocourse.quiz.checking",
     "mesocourse.skin.model",
     "mesocourse.screening.rules",
