@@ -138,7 +138,7 @@ def _only_low_quality(references) -> bool:
 def _point_html(point: dict) -> str:
     text = html.escape(" ".join(point["text"].split()))
     if (point.get("reported") or _only_low_quality(point["references"])) and "reported" not in text:
-        text += " (reported)"
+        text = text.removesuffix(".") + " (reported)."
     return f"<li>{text} <small>{_keys(point['references'])}</small></li>"
 
 
@@ -164,7 +164,8 @@ def safety_topic(topic_id: str) -> HTML:
 def mycobacteria_html() -> str:
     """What the reviews say about late mycobacterial infection, fact by fact with sources (time to diagnosis too)."""
     myco = complications()["mycobacteria"]
-    statements = [myco["presentation"], myco["clues"], myco["treatment"], myco["burden"], *myco["reviews"]]
+    # Presentation, clues and treatment are in the module's text; the table adds the figures from the reviews.
+    statements = [myco["burden"], *myco["reviews"]]
     rows = [[html.escape(" ".join(entry["text"].split())), _keys(entry["references"])] for entry in statements]
     return table_html(["What the sources report", "Sources"], rows)
 

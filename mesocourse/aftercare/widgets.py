@@ -35,7 +35,8 @@ def advice_html(advice: Advice) -> str:
     day_text = "the day of treatment" if advice.day == 0 else f"day {advice.day} after treatment"
     limit = ""
     if advice.limit:
-        chosen = "" if advice.limit_sourced else " <em>(the course's choice, not a sourced number)</em>"
+        said = advice.limit_sourced or "course's choice" in advice.limit
+        chosen = "" if said else " <em>(the course's choice, not a sourced number)</em>"
         limit = f"<div><strong>Why this day:</strong> {html.escape(advice.limit)}{chosen}</div>"
     return status_box(
         colour,

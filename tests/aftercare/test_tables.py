@@ -50,7 +50,7 @@ def test_safety_topics_show_sources_reported_and_gaps():
     """A topic lists its points with keys, says 'reported' for low-quality-only points and shows its gaps."""
     text = html.unescape(safety_topic_html("outbreak-response"))
     assert "[ref-F7]" in text
-    assert "suspended mesotherapy (reported)" in text
+    assert "suspended mesotherapy (reported)." in text
     assert "No source found:" in text
     assert "maker's instructions" in html.unescape(safety_topic_html("injector-reprocessing"))
 

@@ -103,4 +103,4 @@ def test_call_exercise_has_an_urgent_vascular_call():
 def test_advice_box_says_when_a_day_is_the_course_choice():
     """NUM-10: the advice box says why the advice changes on that day, and flags a day no source gives."""
     text = html.unescape(advice_html(advice_for(20, "bruising")))
-    assert "Why this day:" in text and "not a sourced number" in text
+    assert "Why this day:" in text and "course's choice" in text
