@@ -9,18 +9,26 @@ from mesocourse.figures import figure_maker
 LEFT_DAYS = 14.5
 RIGHT_END_DAY = 210
 SOLID, RANGE_FILL, EDGE = "#3a3a3a", "#d9d9d9", "#555555"
-FLAG_STYLE = {
-    # urgency: (face, hatch): words in the row labels carry the meaning; the hatch tells the rows apart in grey.
-    "expected": ("#eeeeee", "..."),
-    "call": ("#bdbdbd", "xx"),
-    "emergency": ("#8c8c8c", "\\\\\\"),
-}
-FLAG_LABELS = {
-    "expected-effects": "Expected: swelling, redness, tenderness",
-    "call-the-clinic": "Call the clinic, any day",
-    "emergency-allergy": "Emergency, any time",
-    "late-infection": "Late infection (mycobacteria)",
-}
+# Shades and hatches by urgency rank, least urgent first: the level's words in the row labels and the legend carry
+# the meaning; the hatch tells the rows apart in grey.
+RANK_STYLES = (
+    ("#f2f2f2", "..."),
+    ("#dddddd", "--"),
+    ("#bdbdbd", "xx"),
+    ("#a3a3a3", "++"),
+    ("#8c8c8c", "\\\\\\"),
+)
+
+
+def urgency_style(data: Aftercare, urgency: str) -> tuple[str, str]:
+    """(face colour, hatch) of an urgency level, by its rank in the data's list of levels."""
+    rank = data.urgency_order.index(urgency)
+    return RANK_STYLES[min(rank, len(RANK_STYLES) - 1)]
+
+
+def flag_label(data: Aftercare, flag) -> str:
+    """A warning-sign row's label: the urgency symbol, as every view shows it, and the group's title."""
+    return f"{data.urgency_levels[flag.urgency].symbol} {flag.title}"
 
 
 def _bar_label(axes, x_end: float, y: float, text: str, inside: bool, size: float = 8) -> None:
@@ -46,7 +54,8 @@ def _timeline_alt(data: Aftercare) -> str:
                 f"(weeks {flag.typical_from_day // 7} to {flag.typical_to_day // 7}), reported from day "
                 f"{flag.from_day} to day {flag.to_day} (week {flag.to_day // 7})"
             )
-        flags.append(f"{FLAG_LABELS.get(flag.id, flag.title)}: {window}")
+        level = data.urgency_levels[flag.urgency].label
+        flags.append(f"{flag.title} ({level}): {window}")
     return (
         "Aftercare timeline. Days 0 to 14 after treatment on the left, weeks 2 to 30 on the right. Instructions as "
         "bars, the course's choice solid and the range in the sources hatched: " + "; ".join(parts) + ". "
@@ -110,9 +119,9 @@ def timeline_figure(highlight_day: int | None = None):
 
     for offset, flag in enumerate(flags, start=1):
         y = separator + offset
-        labels.append(FLAG_LABELS.get(flag.id, flag.title))
+        labels.append(flag_label(data, flag))
         positions.append(y)
-        face, hatch = FLAG_STYLE[flag.urgency]
+        face, hatch = urgency_style(data, flag.urgency)
         end = RIGHT_END_DAY if flag.to_day is None else flag.to_day
         if flag.typical_from_day is not None:
             # Reported range light and hatched; the usual window darker and solid, on both panels.
@@ -213,18 +222,13 @@ def timeline_figure(highlight_day: int | None = None):
         Patch(facecolor=SOLID, edgecolor=SOLID, label="The course's choice"),
         Patch(facecolor=RANGE_FILL, hatch="////", edgecolor=EDGE, label="Range in the sources"),
         Patch(facecolor="#7a7a7a", edgecolor=EDGE, label="Late infection: usual window"),
-        Patch(
-            facecolor=FLAG_STYLE["expected"][0],
-            hatch=FLAG_STYLE["expected"][1],
-            edgecolor=EDGE,
-            label="Expected effects",
-        ),
-        Patch(facecolor=FLAG_STYLE["call"][0], hatch=FLAG_STYLE["call"][1], edgecolor=EDGE, label="Call the clinic"),
-        Patch(
-            facecolor=FLAG_STYLE["emergency"][0], hatch=FLAG_STYLE["emergency"][1], edgecolor=EDGE, label="Emergency"
-        ),
     ]
-    figure.legend(handles=legend, loc="lower center", ncol=6, frameon=False, fontsize=8, bbox_to_anchor=(0.55, 0.0))
+    shown = {flag.urgency for flag in flags}
+    for name in data.urgency_order:
+        if name in shown:
+            face, hatch = urgency_style(data, name)
+            legend.append(Patch(facecolor=face, hatch=hatch, edgecolor=EDGE, label=data.urgency_levels[name].title))
+    figure.legend(handles=legend, loc="lower center", ncol=4, frameon=False, fontsize=8, bbox_to_anchor=(0.55, 0.0))
     figure.suptitle("Aftercare day by day, and when warning signs appear", fontsize=12, x=0.55)
     figure.subplots_adjust(bottom=0.1, top=0.94)
     alt = _timeline_alt(data)

@@ -99,6 +99,42 @@ def _sentence(text: str) -> str:
     return text[0].upper() + text[1:]
 
 
+def _boxed(pdf, heading: str, lines) -> None:
+    """A heading and its bullets in a box, so urgent and emergency signs stand out on paper, in colour or not."""
+    pdf.ln(1.5)
+    top = pdf.get_y()
+    pdf.set_x(pdf.l_margin + 2)
+    _paragraph(pdf, heading, size=11, bold=True, line=5.6)
+    _bullets(pdf, lines)
+    pdf.ln(0.8)
+    pdf.set_line_width(0.6)
+    pdf.rect(pdf.l_margin - 2, top - 1, pdf.epw + 4, pdf.get_y() - top + 1.5)
+    pdf.ln(2)
+
+
+def _warning_signs(pdf, flags: dict, phone: str) -> None:
+    """Every warning-sign group under its urgency level's own heading: expected first, then the most urgent down."""
+    data = aftercare()
+    levels = list(data.urgency_levels.values())
+    ordered = levels[:1] + levels[:0:-1]
+    for level in ordered:
+        groups = [flag for flag in flags.values() if flag.urgency == level.name and flag.id != "late-infection"]
+        if not groups:
+            continue
+        signs = [sign for group in groups for sign in group.signs]
+        if level is levels[0]:
+            # What is normal reads as one sentence and when it settles, not as a list of alarms.
+            lines = [_sentence(", ".join(signs)) + ".", *(group.appears for group in groups)]
+        else:
+            lines = [_sentence(sign) for sign in signs]
+        heading = level.patient_heading(phone)
+        if level.boxed:
+            _boxed(pdf, heading, lines)
+        else:
+            _heading(pdf, heading)
+            _bullets(pdf, lines)
+
+
 def handout(clinic_name=None, phone=None, treatment_date=None, path=None) -> Path:
     """Write the patient's dated aftercare handout as a one- or two-page PDF and return where it was written."""
     clinic = checked_clinic_name(clinic_name)
@@ -118,40 +154,28 @@ def handout(clinic_name=None, phone=None, treatment_date=None, path=None) -> Pat
     _heading(pdf, "What to do, and until when")
     _bullets(pdf, handout_instructions(treated))
 
-    expected = flags["expected-effects"]
-    _heading(pdf, "What is normal")
-    _bullets(pdf, [_sentence(", ".join(expected.signs)) + ".", expected.appears])
-
-    _heading(pdf, f"Call us on {number} if you notice")
-    _bullets(pdf, [_sentence(sign) for sign in flags["call-the-clinic"].signs])
-
-    # The emergency signs sit in a box so they stand out on a printed page, in colour or not.
-    emergency = flags["emergency-allergy"]
-    pdf.ln(1.5)
-    top = pdf.get_y()
-    pdf.set_x(pdf.l_margin + 2)
-    _paragraph(pdf, "EMERGENCY: call your local emergency number at once if you have", size=11.5, bold=True, line=6)
-    _bullets(pdf, [_sentence(sign) for sign in emergency.signs])
-    pdf.ln(0.8)
-    pdf.set_line_width(0.6)
-    pdf.rect(pdf.l_margin - 2, top - 1, pdf.epw + 4, pdf.get_y() - top + 1.5)
+    _warning_signs(pdf, flags, number)
 
     late = flags["late-infection"]
-    _heading(pdf, f"Weeks later: call us on {number} if you notice")
+    late_level = aftercare().urgency_levels[late.urgency]
+    _heading(pdf, late_level.patient_heading(number, when=", even weeks later"))
     _bullets(pdf, [_sentence(sign) for sign in late.signs])
+    watch_until = long_date(late_watch_until(treated))
     _paragraph(
         pdf,
         f"These can appear weeks after the treatment: usually within {late.typical_from_day // 7} to "
         f"{late.typical_to_day // 7} weeks, and they have been seen up to {late.to_day // 7} weeks later "
-        f"(until about {long_date(late_watch_until(treated))}). Call us even if it is long after "
+        f"(until about {watch_until}). Call us even if it is long after "
         f"your treatment, and tell any doctor you see that you had mesotherapy on {long_date(treated)}.",
     )
 
     pdf.ln(2)
+    # Kept for the whole late-infection window, not only until the skin has healed: it is the patient's only
+    # written warning about lumps months later.
     _paragraph(
         pdf,
         "This sheet gives general advice. Follow any other instructions from your clinic, and keep this sheet until "
-        "your skin has fully healed.",
+        f"at least {watch_until} ({late.to_day // 7} weeks after your treatment).",
         size=8,
         line=4,
     )

@@ -15,7 +15,6 @@ from mesocourse.assets import AssetError, load_asset
 AFTERCARE_FILE, AFTERCARE_SCHEMA = "aftercare.yaml", "aftercare.schema.json"
 COMPLICATIONS_FILE, COMPLICATIONS_SCHEMA = "complications.yaml", "complications.schema.json"
 HOURS_PER_UNIT = {"hours": 1, "days": 24, "weeks": 24 * 7}
-URGENCY_ORDER = ("expected", "call", "emergency")
 # Plain English names, so a handout never depends on the computer's language settings.
 MONTHS = ("January February March April May June July August September October November December").split()
 WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
@@ -103,12 +102,24 @@ class AftercareItem:
 
 @dataclass(frozen=True)
 class UrgencyLevel:
-    """How urgent a patient's call is, as a word and a symbol (never colour alone) and what staff do."""
+    """How urgent a call is: a word and a symbol (never colour alone), what staff do, what the handout says."""
 
     name: str
     label: str
     symbol: str
     action: str
+    tone: str
+    patient: str
+    boxed: bool = False
+
+    @property
+    def title(self) -> str:
+        """The level as every view names it: symbol and label ('‼ Urgent, now')."""
+        return f"{self.symbol} {self.label}"
+
+    def patient_heading(self, phone: str, when: str = "") -> str:
+        """The handout's heading for this level: its title (and when), then what the patient does, {phone} filled in."""
+        return f"{self.title}{when}: {self.patient.replace('{phone}', phone)}"
 
 
 @dataclass(frozen=True)
@@ -137,6 +148,8 @@ class AdviceWindow:
     tell: str
     staff: str
     references: tuple[str, ...]
+    limit: str = ""
+    limit_sourced: bool = True
 
     def covers(self, day: int) -> bool:
         """True when this window holds the given day after treatment."""
@@ -166,11 +179,16 @@ class Aftercare:
     """Everything in assets/aftercare.yaml, checked."""
 
     items: tuple[AftercareItem, ...]
-    urgency_levels: dict
+    urgency_levels: dict[str, UrgencyLevel]
     red_flags: tuple[RedFlag, ...]
     symptoms: tuple[Symptom, ...]
     scenarios: tuple[CallScenario, ...]
     until_healed_words: str
+
+    @property
+    def urgency_order(self) -> tuple[str, ...]:
+        """The urgency ids, least urgent first, as the data lists them."""
+        return tuple(self.urgency_levels)
 
     def item(self, item_id: str) -> AftercareItem:
         """The instruction with this id (KeyError when absent)."""
@@ -246,6 +264,8 @@ def _symptom(raw: dict) -> Symptom:
             " ".join(w["tell"].split()),
             " ".join(w["staff"].split()),
             tuple(w["references"]),
+            " ".join(w.get("limit", {}).get("text", "").split()),
+            w.get("limit", {}).get("sourced", True),
         )
         for w in raw["windows"]
     )
@@ -255,6 +275,22 @@ def _symptom(raw: dict) -> Symptom:
 def _check_rules(data: Aftercare) -> None:
     """Course rules a schema cannot say: times in order, windows without gaps, scenarios that exist."""
     where = f"assets/{AFTERCARE_FILE}"
+    levels = data.urgency_levels
+    for flag in data.red_flags:
+        if flag.urgency not in levels:
+            raise AssetError(f"{where}, red flag {flag.id!r}: unknown urgency {flag.urgency!r} (see urgency_levels)")
+    for symptom in data.symptoms:
+        for number, window in enumerate(symptom.windows, start=1):
+            if window.urgency not in levels:
+                raise AssetError(
+                    f"{where}, symptom {symptom.id!r}, window {number}: unknown urgency {window.urgency!r} "
+                    "(see urgency_levels)"
+                )
+            if window.to_day is not None and not window.limit:
+                raise AssetError(
+                    f"{where}, symptom {symptom.id!r}, window {number}: it ends on day {window.to_day} but its "
+                    "`limit` does not say why (a source, or the course's choice)"
+                )
     for item in data.items:
         if item.end is not None and item.end.hours < item.start.hours:
             raise AssetError(f"{where}, item {item.id!r}: it ends ({item.end.text()}) before it starts")
@@ -298,15 +334,19 @@ def _check_rules(data: Aftercare) -> None:
 
 def parse_aftercare(raw: dict) -> Aftercare:
     """Build and check the aftercare data from the parsed (schema-valid) YAML."""
-    levels = {
-        name: UrgencyLevel(
-            name,
-            raw["urgency_levels"][name]["label"],
-            raw["urgency_levels"][name]["symbol"],
-            " ".join(raw["urgency_levels"][name]["action"].split()),
+    levels = {}
+    for level in raw["urgency_levels"]:
+        if level["id"] in levels:
+            raise AssetError(f"assets/{AFTERCARE_FILE}: urgency level {level['id']!r} is listed twice")
+        levels[level["id"]] = UrgencyLevel(
+            level["id"],
+            level["label"],
+            level["symbol"],
+            " ".join(level["action"].split()),
+            level["tone"],
+            " ".join(level["patient"].split()),
+            level.get("boxed", False),
         )
-        for name in URGENCY_ORDER
-    }
     data = Aftercare(
         items=tuple(_item(item) for item in raw["items"]),
         urgency_levels=levels,
@@ -354,6 +394,8 @@ class Advice:
     tell: str
     staff: str
     references: tuple[str, ...]
+    limit: str = ""
+    limit_sourced: bool = True
 
 
 def symptom_choices() -> list[tuple[str, str]]:
@@ -388,7 +430,10 @@ def advice_for(day, symptom: str) -> Advice:
     """Urgency, what to tell the patient and the references, for a symptom reported on a day after treatment."""
     day = check_day(day)
     entry = _find_symptom(symptom)
-    window = next(w for w in entry.windows if w.covers(day))
+    number = next(n for n, w in enumerate(entry.windows) if w.covers(day))
+    window = entry.windows[number]
+    # Why the advice changes on a given day: this window's end, or else the end of the window before it.
+    bounded = window if window.limit or number == 0 else entry.windows[number - 1]
     level = aftercare().urgency_levels[window.urgency]
     return Advice(
         day=day,
@@ -401,15 +446,23 @@ def advice_for(day, symptom: str) -> Advice:
         tell=window.tell,
         staff=window.staff,
         references=window.references,
+        limit=bounded.limit,
+        limit_sourced=bounded.limit_sourced,
     )
+
+
+def urgency_levels() -> tuple[UrgencyLevel, ...]:
+    """The urgency levels, least urgent first: the one list every view names them from."""
+    return tuple(aftercare().urgency_levels.values())
 
 
 def check_call_answer(scenario: CallScenario, chosen: str | None) -> tuple[bool, Advice]:
     """Whether the urgency chosen for a practice call is right, with the lookup's advice; ValueError if none chosen."""
     if chosen is None:
         raise ValueError("Please choose how urgent this call is first.")
-    if chosen not in URGENCY_ORDER:
-        raise ValueError(f"Unknown urgency {chosen!r}; choose one of: {', '.join(URGENCY_ORDER)}.")
+    order = aftercare().urgency_order
+    if chosen not in order:
+        raise ValueError(f"Unknown urgency {chosen!r}; choose one of: {', '.join(order)}.")
     advice = advice_for(scenario.day, scenario.symptom)
     return chosen == advice.urgency, advice
 

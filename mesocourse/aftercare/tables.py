@@ -1,4 +1,4 @@
-"""The aftercare notebook's HTML tables: instructions, warning signs, complications, outbreaks, prevention rules."""
+"""The aftercare notebook's HTML tables: instructions, warning signs, complications, outbreaks, prevention, safety."""
 
 import html
 
@@ -6,6 +6,7 @@ from IPython.display import HTML
 
 from mesocourse.aftercare.model import aftercare, complications
 from mesocourse.look import table_html
+from mesocourse.references import resolve
 
 
 def _keys(references) -> str:
@@ -42,14 +43,14 @@ def red_flags_table_html() -> str:
         signs = "<ul style='margin:0'>" + "".join(f"<li>{html.escape(s)}</li>" for s in flag.signs) + "</ul>"
         rows.append(
             [
-                f"<strong>{html.escape(level.symbol)} {html.escape(flag.title)}</strong>",
+                f"<strong>{html.escape(level.title)}</strong><br>{html.escape(flag.title)}",
                 signs,
                 html.escape(flag.appears),
                 html.escape(level.action),
                 _keys(flag.references),
             ]
         )
-    return table_html(["", "Signs", "When", "What staff do", "Sources"], rows)
+    return table_html(["Urgency", "Signs", "When", "What staff do", "Sources"], rows)
 
 
 def red_flags_table() -> HTML:
@@ -114,3 +115,61 @@ def prevention_html() -> str:
 def prevention_rules() -> HTML:
     """The prevention rules for display in a notebook."""
     return HTML(prevention_html())
+
+
+def urgency_levels_html() -> str:
+    """The urgency levels as one table, least urgent first: the names every view and the handout use."""
+    rows = [
+        [f"<strong>{html.escape(level.title)}</strong>", html.escape(level.action)]
+        for level in aftercare().urgency_levels.values()
+    ]
+    return table_html(["Urgency", "What staff do"], rows)
+
+
+def urgency_levels_table() -> HTML:
+    """The urgency levels for display in a notebook."""
+    return HTML(urgency_levels_html())
+
+
+def _only_low_quality(references) -> bool:
+    return all(resolve(key).get("weight") == "L" for key in references)
+
+
+def _point_html(point: dict) -> str:
+    text = html.escape(" ".join(point["text"].split()))
+    if (point.get("reported") or _only_low_quality(point["references"])) and "reported" not in text:
+        text = text.removesuffix(".") + " (reported)."
+    return f"<li>{text} <small>{_keys(point['references'])}</small></li>"
+
+
+def safety_topic_html(topic_id: str) -> str:
+    """One clinic-safety topic: its summary, each sourced point, and where no source was found (the course's choice)."""
+    topic = next((t for t in complications()["clinic_safety"] if t["id"] == topic_id), None)
+    if topic is None:
+        known = ", ".join(t["id"] for t in complications()["clinic_safety"])
+        raise KeyError(f"unknown safety topic {topic_id!r}; known topics: {known}")
+    points = "".join(_point_html(point) for point in topic["points"])
+    gaps = "".join(f"<p><em>No source found:</em> {html.escape(' '.join(gap.split()))}</p>" for gap in topic["gaps"])
+    return (
+        f"<div class='mesocourse-safety'><p><strong>{html.escape(topic['title'])}.</strong> "
+        f"{html.escape(' '.join(topic['summary'].split()))}</p><ul>{points}</ul>{gaps}</div>"
+    )
+
+
+def safety_topic(topic_id: str) -> HTML:
+    """A clinic-safety topic for display in a notebook."""
+    return HTML(safety_topic_html(topic_id))
+
+
+def mycobacteria_html() -> str:
+    """What the reviews say about late mycobacterial infection, fact by fact with sources (time to diagnosis too)."""
+    myco = complications()["mycobacteria"]
+    # Presentation, clues and treatment are in the module's text; the table adds the figures from the reviews.
+    statements = [myco["burden"], *myco["reviews"]]
+    rows = [[html.escape(" ".join(entry["text"].split())), _keys(entry["references"])] for entry in statements]
+    return table_html(["What the sources report", "Sources"], rows)
+
+
+def mycobacteria_table() -> HTML:
+    """The mycobacteria facts for display in a notebook."""
+    return HTML(mycobacteria_html())

@@ -11,7 +11,6 @@ from IPython.display import HTML
 from mesocourse.aftercare.figures import timeline_figure
 from mesocourse.aftercare.handout import checked_clinic_name, handout, handout_filename
 from mesocourse.aftercare.model import (
-    URGENCY_ORDER,
     Advice,
     CallScenario,
     advice_for,
@@ -21,25 +20,24 @@ from mesocourse.aftercare.model import (
     long_date,
     parse_treatment_date,
     symptom_choices,
+    urgency_levels,
 )
 from mesocourse.figures import figure_html
 from mesocourse.look import TONES, feedback_box, status_box
 from mesocourse.pdf import download_link_html
 from mesocourse.references import cite
 
-# Text and background pairs reuse the course's accessible tones; "call" takes the caution tone, a dark amber of the
-# same contrast.
-URGENCY_TONES = {
-    "expected": TONES["right"][:2],
-    "call": TONES["caution"][:2],
-    "emergency": TONES["wrong"][:2],
-}
-
 
 def advice_html(advice: Advice) -> str:
     """The advice as a box: urgency in words and symbol first, what to tell the patient, the staff note, sources."""
-    colour, background = URGENCY_TONES[advice.urgency]
+    # The level's tone is one of the course's accessible text and background pairs, named in the data.
+    colour, background = TONES[aftercare().urgency_levels[advice.urgency].tone][:2]
     day_text = "the day of treatment" if advice.day == 0 else f"day {advice.day} after treatment"
+    limit = ""
+    if advice.limit:
+        said = advice.limit_sourced or "course's choice" in advice.limit
+        chosen = "" if said else " <em>(the course's choice, not a sourced number)</em>"
+        limit = f"<div><strong>Why this day:</strong> {html.escape(advice.limit)}{chosen}</div>"
     return status_box(
         colour,
         background,
@@ -48,6 +46,7 @@ def advice_html(advice: Advice) -> str:
         f"<div><strong>What to do:</strong> {html.escape(advice.action)}</div>"
         f"<div><strong>Tell the patient:</strong> “{html.escape(advice.tell)}”</div>"
         f"<div><strong>For staff:</strong> {html.escape(advice.staff)}</div>"
+        f"{limit}"
         f'<div style="font-size:90%;margin-top:4px"><em>Sources:</em> {html.escape(cite(advice.references))}</div>',
     )
 
@@ -108,10 +107,9 @@ class CallExercise:
         self.position = 0
         self.correct_first_try = 0
         self.checked_once = False
-        levels = aftercare().urgency_levels
         self.call = widgets.HTML()
         self.choice = widgets.RadioButtons(
-            options=[(f"{levels[name].symbol} {levels[name].label}", name) for name in URGENCY_ORDER],
+            options=[(level.title, level.name) for level in urgency_levels()],
             value=None,
             description="",
             layout=widgets.Layout(width="100%"),
@@ -172,11 +170,8 @@ class CallExercise:
             self.correct_first_try += 1
         self.checked_once = True
         verdict = "right" if right else "wrong"
-        line = (
-            f"This call is: {advice.symbol} {advice.urgency_label}."
-            if right
-            else f"This call is: {advice.symbol} {advice.urgency_label}, not what you chose."
-        )
+        title = aftercare().urgency_levels[advice.urgency].title
+        line = f"This call is: {title}." if right else f"This call is: {title}, not what you chose."
         self.feedback.value = feedback_box(verdict, [line], advice_html(advice))
         self.score.value = (
             f"<small>Right at the first try: {self.correct_first_try} of {len(self.scenarios)} calls.</small>"

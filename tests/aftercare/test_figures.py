@@ -34,3 +34,14 @@ def test_timeline_is_readable_in_grey_scale():
         red, green, blue, _ = to_rgba(patch.get_facecolor())
         assert red == pytest.approx(green) == pytest.approx(blue), patch
     assert len({patch.get_hatch() for patch in patches}) >= 4
+
+
+def test_timeline_legend_names_the_urgency_levels_as_the_data_does():
+    """The legend has one entry per urgency level with warning signs, titled as every other view titles it."""
+    figure, _ = timeline_figure()
+    legend = [text.get_text() for text in figure.legends[0].get_texts()]
+    data = aftercare()
+    used = [name for name in data.urgency_order if any(flag.urgency == name for flag in data.red_flags)]
+    titles = [data.urgency_levels[name].title for name in used]
+    assert [text for text in legend if text in titles] == titles
+    assert data.urgency_levels["urgent"].title in legend

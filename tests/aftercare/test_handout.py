@@ -6,6 +6,7 @@ import pytest
 from pypdf import PdfReader
 
 from mesocourse.aftercare.handout import handout
+from mesocourse.aftercare.model import aftercare
 
 
 def pdf_text(path) -> str:
@@ -63,3 +64,41 @@ def test_handout_refuses_missing_or_bad_details(tmp_path, arguments, message):
     with pytest.raises(ValueError, match=message):
         handout(**{**good, **arguments})
     assert not (tmp_path / "h.pdf").exists()
+
+
+def test_handout_has_the_urgent_pathways(tmp_path):
+    """SAF-1/SAF-2: the handout lists vascular and spreading-infection signs (urgent) and vision change (emergency)."""
+    text = pdf_text(handout("Clinic", "0123456789", date(2026, 12, 20), tmp_path / "h.pdf"))
+    for sign in (
+        "Skin turning pale or white",
+        "dusky grey-blue",
+        "Pain far stronger than expected",
+        "Fever or chills",
+        "Red streaks",
+        "Redness that spreads fast",
+        "Any change in vision after an injection in the face",
+    ):
+        assert sign in text, sign
+    assert "if you cannot reach us straight away, get urgent medical care now" in text
+
+
+def test_handout_names_every_urgency_level_as_the_data_does(tmp_path):
+    """Each urgency level that has warning signs appears on the handout with the data's symbol and label."""
+    text = pdf_text(handout("Clinic", "0123456789", date(2026, 12, 20), tmp_path / "h.pdf"))
+    for name in {flag.urgency for flag in aftercare().red_flags}:
+        assert aftercare().urgency_levels[name].title in text, name
+
+
+def test_handout_is_kept_until_the_end_of_the_late_window(tmp_path):
+    """SAF-3: the patient keeps the sheet until the last reported day of late infection, not 'until healed'."""
+    text = pdf_text(handout("Clinic", "0123456789", date(2026, 12, 20), tmp_path / "h.pdf"))
+    assert "keep this sheet until at least Sunday 11 July 2027" in text
+    assert "until your skin has fully healed" not in text
+
+
+def test_handout_counters_home_remedies_and_self_treated_pain(tmp_path):
+    """SAF-4: no tea bags or vinegar, no aspirin or ibuprofen of one's own, strong pain means a call."""
+    text = pdf_text(handout("Clinic", "0123456789", date(2026, 12, 20), tmp_path / "h.pdf"))
+    assert "no tea bags, vinegar or home-made compresses" in text
+    assert "do not start aspirin, ibuprofen" in text
+    assert "Keep taking every medicine your doctor prescribed" in text

@@ -10,7 +10,6 @@ from mesocourse.aftercare.model import (
     AFTERCARE_SCHEMA,
     COMPLICATIONS_FILE,
     COMPLICATIONS_SCHEMA,
-    URGENCY_ORDER,
     Duration,
     UnknownSymptom,
     advice_for,
@@ -21,6 +20,7 @@ from mesocourse.aftercare.model import (
     long_date,
     parse_aftercare,
     parse_treatment_date,
+    urgency_levels,
 )
 from mesocourse.assets import AssetError, load_asset
 from mesocourse.bank import load_bank
@@ -87,11 +87,11 @@ def test_every_reference_resolves():
         assert resolve(key)["citation"]
 
 
-def test_only_the_unsourced_complication_has_no_reference():
-    """Necrosis is the one entry without a source, and it is marked as such rather than silently cited."""
-    unsourced = [entry["id"] for entry in complications()["uncommon"] if not entry["references"]]
-    assert unsourced == ["necrosis"]
-    assert complications()["uncommon"][-1].get("sourced") is False
+def test_every_complication_has_a_source_now_necrosis_is_sourced():
+    """Necrosis is sourced from the safety fact base (HAS lists skin necroses after mesotherapy), like every entry."""
+    assert all(entry["references"] for entry in complications()["uncommon"])
+    necrosis = next(entry for entry in complications()["uncommon"] if entry["id"] == "necrosis")
+    assert "ref-A18" in necrosis["references"] and "urgent" in necrosis["description"].lower()
 
 
 def test_late_window_agrees_between_the_two_files():
@@ -150,7 +150,7 @@ def test_outbreak_numbers_match_their_labels():
         (3, "redness", "expected"),
         (6, "redness", "call"),
         (5, "bruising", "expected"),
-        (20, "bruising", "call"),
+        (20, "bruising", "routine"),
         (0, "itching", "expected"),
         (4, "itching", "call"),
         (2, "pus", "call"),
@@ -207,7 +207,7 @@ def test_check_call_answer_follows_the_lookup():
     """For every practice call, the right urgency is the lookup's and any other is wrong."""
     for scenario in aftercare().scenarios:
         right = advice_for(scenario.day, scenario.symptom).urgency
-        for urgency in URGENCY_ORDER:
+        for urgency in aftercare().urgency_order:
             assert check_call_answer(scenario, urgency)[0] == (urgency == right)
 
 
@@ -264,3 +264,133 @@ def test_quiz_numbers_are_the_data_numbers():
     assert bank.question("late-window-weeks").answer == data.red_flag("late-infection").to_day // 7
     ends = data.item("no-heat-or-swimming").end_date(date(2026, 12, 20))
     assert bank.question("handout-date-across-year").answer == ends.day and ends.month == 1
+
+
+# --- urgent pathways (clinical review SAF-1, SAF-2, NUM-10) ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "symptom", "urgency"),
+    [
+        (0, "skin-pale-or-dusky", "urgent"),
+        (2, "skin-pale-or-dusky", "urgent"),
+        (0, "skin-colour-change", "urgent"),
+        (3, "skin-colour-change", "urgent"),
+        (42, "skin-colour-change", "routine"),
+        (0, "severe-pain", "urgent"),
+        (5, "severe-pain", "urgent"),
+        (0, "vision-change", "emergency"),
+        (1, "fever-or-unwell", "urgent"),
+        (40, "fever-or-unwell", "urgent"),
+        (4, "spreading-redness", "urgent"),
+        (2, "sepsis-signs", "emergency"),
+    ],
+)
+def test_vascular_and_spreading_infection_signs_are_urgent(day, symptom, urgency):
+    """Pale or dusky skin, early severe pain, fever, fast-spreading redness: urgent; vision change: emergency."""
+    assert advice_for(day, symptom).urgency == urgency
+
+
+def test_a_colour_change_on_the_day_is_not_a_booked_check():
+    """SAF-1: a patch turning pale or dark on the treatment day is not 'we will book you a check' (the old advice)."""
+    advice = advice_for(0, "skin-colour-change")
+    assert advice.urgency == "urgent"
+    assert "book you a check" not in advice.tell
+    assert "blood" in advice.staff and "ref-A1" in advice.references
+
+
+def test_pigment_change_weeks_later_stays_routine():
+    """A painless darker or lighter patch weeks later is a booked check, not an urgent call."""
+    advice = advice_for(42, "skin-colour-change")
+    assert advice.urgency == "routine" and "book you a check" in advice.tell
+
+
+def test_urgent_tells_the_patient_what_to_do_if_the_clinic_cannot_be_reached():
+    """Every urgent answer gives the patient a way to urgent care now, never 'we will book you'."""
+    for symptom in aftercare().symptoms:
+        for window in symptom.windows:
+            if window.urgency == "urgent":
+                assert "now" in window.tell and "book" not in window.tell, symptom.id
+            if window.urgency == "emergency":
+                assert "emergency" in window.tell.lower(), symptom.id
+
+
+def test_the_urgency_levels_are_one_ordered_list_in_the_data():
+    """The data lists five levels, least urgent first, each with a symbol the handout font can print."""
+    from fontTools.ttLib import TTFont
+
+    from mesocourse.pdf import FONT_BOLD, FONT_REGULAR
+
+    levels = urgency_levels()
+    assert [level.name for level in levels] == ["expected", "routine", "call", "urgent", "emergency"]
+    assert aftercare().urgency_order == tuple(level.name for level in levels)
+    assert len({level.label for level in levels}) == len({level.symbol for level in levels}) == len(levels)
+    for font in (FONT_REGULAR, FONT_BOLD):
+        glyphs = TTFont(font).getBestCmap()
+        for level in levels:
+            assert all(ord(character) in glyphs for character in level.symbol), (level.name, font)
+
+
+def test_an_unknown_urgency_in_a_window_is_refused_with_its_place():
+    """A window naming an urgency that is not in urgency_levels is an AssetError naming the symptom and window."""
+    raw = raw_aftercare()
+    raw["symptoms"][0]["windows"][1]["urgency"] = "soon"
+    with pytest.raises(AssetError, match=r"symptom 'swelling', window 2: unknown urgency 'soon'"):
+        parse_aftercare(raw)
+
+
+def test_every_day_limit_says_why_and_unsourced_ones_say_the_course_chose():
+    """NUM-10: each window that ends on a day says why; a day no source gives is marked as the course's choice."""
+    for symptom in aftercare().symptoms:
+        for window in symptom.windows:
+            if window.to_day is not None:
+                assert window.limit, symptom.id
+                if not window.limit_sourced:
+                    assert "course's choice" in window.limit, symptom.id
+    advice = advice_for(20, "bruising")
+    assert not advice.limit_sourced and "course's choice" in advice.limit
+
+
+def test_a_window_without_its_limit_is_refused():
+    """A bounded window without a `limit` is an AssetError: no unexplained day in the triage."""
+    raw = raw_aftercare()
+    del raw["symptoms"][0]["windows"][0]["limit"]
+    with pytest.raises(AssetError, match=r"symptom 'swelling', window 1: it ends on day 3 but its `limit`"):
+        parse_aftercare(raw)
+
+
+def test_practice_calls_cover_every_urgency_level():
+    """The call exercise has at least one call for each urgency level, including urgent and routine."""
+    used = {advice_for(s.day, s.symptom).urgency for s in aftercare().scenarios}
+    assert used == set(aftercare().urgency_order)
+
+
+def test_home_remedies_painkillers_and_arnica_are_countered():
+    """SAF-4: the seed's tea bags, vinegar and 'some analgesics' are answered in the aftercare, with sources."""
+    data = aftercare()
+    pain = data.item("pain-relief")
+    assert "ref-E2" in pain.references and "Keep taking every medicine" in pain.handout
+    remedies = data.item("nothing-else-on-the-skin")
+    assert "tea bags" in remedies.handout and "seed-003" in remedies.references
+    assert "ref-E3" in data.item("moisturise").references
+
+
+def test_low_quality_only_safety_points_are_said_as_reported():
+    """A clinic-safety point that only a low-quality (L) source gives is marked or worded as reported."""
+    for topic in complications()["clinic_safety"]:
+        for point in topic["points"]:
+            if all(resolve(key).get("weight") == "L" for key in point["references"]):
+                assert point.get("reported") or "reported" in point["text"], (topic["id"], point["text"][:40])
+
+
+def test_clinic_safety_covers_the_review_topics():
+    """Anaphylaxis readiness, outbreak response, injector reprocessing and late follow-up are taught from data."""
+    topics = {topic["id"]: topic for topic in complications()["clinic_safety"]}
+    assert {"anaphylaxis-readiness", "outbreak-response", "injector-reprocessing", "late-follow-up"} <= set(topics)
+    readiness = " ".join(p["text"] for p in topics["anaphylaxis-readiness"]["points"])
+    assert "adrenaline" in readiness and "anyone" in readiness and "weekly" in readiness
+    outbreak = " ".join(p["text"] for p in topics["outbreak-response"]["points"])
+    for step in ("Stop using", "batch", "Report"):
+        assert step in outbreak
+    guns = " ".join(p["text"] for p in topics["injector-reprocessing"]["points"])
+    assert "tubing" in guns and "tap water" in guns

@@ -3,7 +3,7 @@
 import html
 from datetime import date
 
-from mesocourse.aftercare.model import advice_for, aftercare
+from mesocourse.aftercare.model import advice_for, aftercare, urgency_levels
 from mesocourse.aftercare.widgets import AdviceExplorer, CallExercise, HandoutMaker, advice_html
 
 from .test_handout import pdf_text
@@ -23,7 +23,7 @@ def test_advice_explorer_updates_when_day_or_symptom_changes():
     assert "✔ Expected" in explorer.output.value
     explorer.symptom.value = "lumps"
     explorer.day.value = 35
-    assert "☎ Call the clinic" in explorer.output.value
+    assert aftercare().urgency_levels["call"].title in explorer.output.value
     assert "mycobacterial" in explorer.output.value
 
 
@@ -80,3 +80,27 @@ def test_handout_maker_says_what_is_missing(tmp_path):
     maker.make_button.click()
     assert "treatment date" in html.unescape(maker.output.value)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_call_exercise_offers_the_data_levels_in_the_data_order():
+    """The exercise's choices are the urgency levels of the data, named as the data names them, least urgent first."""
+    exercise = CallExercise()
+    assert exercise.choice.options == tuple((level.title, level.name) for level in urgency_levels())
+    assert "urgent" in [name for _label, name in exercise.choice.options]
+
+
+def test_call_exercise_has_an_urgent_vascular_call():
+    """SAF-1: the exercise plays a patient with white, blotchy, painful skin, and 'Urgent' is the right answer."""
+    exercise = CallExercise()
+    exercise.position = next(n for n, s in enumerate(exercise.scenarios) if s.symptom == "skin-pale-or-dusky")
+    exercise._show_call()
+    exercise.choice.value = "urgent"
+    exercise.check_button.click()
+    assert "Correct" in exercise.feedback.value
+    assert aftercare().urgency_levels["urgent"].title in exercise.feedback.value
+
+
+def test_advice_box_says_when_a_day_is_the_course_choice():
+    """NUM-10: the advice box says why the advice changes on that day, and flags a day no source gives."""
+    text = html.unescape(advice_html(advice_for(20, "bruising")))
+    assert "Why this day:" in text and "course's choice" in text
