@@ -6,6 +6,7 @@ decides; the order, and why doctor review ranks above defer, is written there (`
 
 import dataclasses
 import difflib
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -13,6 +14,11 @@ from mesocourse.assets import AssetError, load_asset
 
 DATA_FILE, SCHEMA_FILE = "screening.yaml", "screening.schema.json"
 TREAT = "treat"
+DO_NOT_TREAT = "do-not-treat"
+NO_COUNTDOWN_NOTE = (
+    "No waiting time is given: the patient is not treated now. If they come back later, they are screened again from "
+    "the start."
+)
 # The sex value that pregnancy and breastfeeding contradict on the form.
 MALE = "male"
 
@@ -31,6 +37,8 @@ class Intake:
 
     age: int | None = None
     sex: str = "not stated"
+    earlier_site_problem: bool = False
+    earlier_reaction: bool = False
     pregnant: bool = False
     breastfeeding: bool = False
     bleeding_disorder: bool = False
@@ -42,13 +50,18 @@ class Intake:
     autoimmune_disease: bool = False
     cancer_treatment: bool = False
     keloid_tendency: bool = False
+    weakened_immunity: bool = False
     prescribed_blood_thinner: bool = False
+    prescribed_nsaid: bool = False
     recent_isotretinoin: bool = False
     # Days or hours since the last dose or drink; None means "not in the last weeks".
     aspirin_days_ago: int | None = None
     nsaid_days_ago: int | None = None
+    supplement_days_ago: int | None = None
     allergy_to_product_component: bool = False
+    allergy_to_cream_or_antiseptic: bool = False
     product_contains_organic_silicon: bool = False
+    product_not_traceable: bool = False
     unwell_today: bool = False
     infection_at_site: bool = False
     inflammation_at_site: bool = False
@@ -77,6 +90,8 @@ class FieldSpec:
     label: str
     help: str = ""
     choices: tuple[tuple[str, str], ...] = ()
+    # A prescribed medicine: never paused for the treatment, so no waiting time may be given while it is ticked.
+    prescribed: bool = False
 
     def choice_label(self, value) -> str:
         """The words shown for a choice value."""
@@ -123,6 +138,8 @@ class Rule:
     references: tuple[str, ...]
     evidence: str = ""
     come_back: str = ""
+    # What staff must do today, before anything else (a same-day doctor review, safeguarding), shown at the top.
+    act_now: str = ""
     waiting_time: WaitingTime | None = None
     patient_instruction: PatientInstruction | None = None
 
@@ -153,8 +170,14 @@ class ScreeningData:
         raise KeyError(rule_id)
 
 
+def mentions(text: str, words) -> bool:
+    """Whether free text names any of the words, as whole words and whatever the case ("eye" in "Eyes", not "key")."""
+    lowered = text.lower()
+    return any(re.search(rf"(?<![a-z]){re.escape(word.lower())}s?(?![a-z])", lowered) for word in words)
+
+
 def condition_holds(condition: dict, intake: Intake) -> bool:
-    """One trigger condition: equals, one_of, below (never for an empty value) or any of several conditions."""
+    """One trigger condition: equals, one_of, below (never for an empty value), mentions, or any of several."""
     if "any" in condition:
         return any(condition_holds(part, intake) for part in condition["any"])
     value = getattr(intake, condition["field"])
@@ -162,6 +185,8 @@ def condition_holds(condition: dict, intake: Intake) -> bool:
         return value == condition["equals"]
     if "one_of" in condition:
         return value in condition["one_of"]
+    if "mentions" in condition:
+        return mentions(value, condition["mentions"])
     return value is not None and value < condition["below"]
 
 
@@ -186,6 +211,8 @@ def _check_condition(condition: dict, fields: dict[str, FieldSpec], where: str) 
     spec = fields[name]
     if "below" in condition and spec.kind not in ("age", "days-ago", "hours-ago"):
         raise _problem(where, f"'below' needs a number field, but {name!r} is {spec.kind}")
+    if ("mentions" in condition) != (spec.kind == "text"):
+        raise _problem(where, f"'mentions' is for text fields and a text field needs 'mentions' ({name!r})")
     values = [condition["equals"]] if "equals" in condition else condition.get("one_of", [])
     for value in values:
         allowed = [True] if spec.kind == "yes-no" else [key for key, _ in spec.choices]
@@ -195,7 +222,15 @@ def _check_condition(condition: dict, fields: dict[str, FieldSpec], where: str) 
 
 def _field_spec(item: dict) -> FieldSpec:
     choices = tuple((str(key), label) for key, label in item.get("choices", {}).items())
-    return FieldSpec(item["name"], item["group"], item["kind"], item["label"], item.get("help", ""), choices)
+    return FieldSpec(
+        item["name"],
+        item["group"],
+        item["kind"],
+        item["label"],
+        item.get("help", ""),
+        choices,
+        item.get("prescribed", False),
+    )
 
 
 def _rule(item: dict) -> Rule:
@@ -212,6 +247,7 @@ def _rule(item: dict) -> Rule:
         references=tuple(item["references"]),
         evidence=item.get("evidence", ""),
         come_back=item.get("come_back", ""),
+        act_now=item.get("act_now", "").strip(),
         waiting_time=WaitingTime(
             wait["field"],
             wait["safer"],
@@ -229,6 +265,21 @@ def _rule(item: dict) -> Rule:
         if instruction
         else None,
     )
+
+
+def _check_no_countdown_on_prescribed(rule: Rule, fields: dict[str, FieldSpec], where: str) -> None:
+    """A waiting time on a medicine must be withheld for every prescribed medicine: it would mean stopping it."""
+    wait = rule.waiting_time
+    if not wait or fields[wait.field].group != "medicines":
+        return
+    prescribed = {name for name, spec in fields.items() if spec.prescribed}
+    withheld = set(rule.patient_instruction.withheld_if) if rule.patient_instruction else set()
+    if not prescribed <= withheld:
+        raise _problem(
+            where,
+            f"a waiting time on a medicine must be withheld for every prescribed medicine; add "
+            f"{sorted(prescribed - withheld)} to withheld_if",
+        )
 
 
 def parse_screening(raw: dict) -> ScreeningData:
@@ -270,6 +321,7 @@ def parse_screening(raw: dict) -> ScreeningData:
                 raise _problem(where, f"withheld_if names an unknown intake field {name!r}")
         if instruction and bool(instruction.withheld_if) != bool(instruction.withheld_note):
             raise _problem(where, "withheld_if and withheld_note go together: say what staff do instead")
+        _check_no_countdown_on_prescribed(rule, fields, where)
         rules.append(rule)
     return ScreeningData(
         decisions={item["id"]: item for item in raw["decisions"]},
@@ -348,13 +400,6 @@ def _check_contradictions(intake: Intake, data: ScreeningData) -> None:
         if intake.sex == MALE:
             raise IntakeError(
                 f"“{label}” is ticked but the sex is recorded as male. Check with the patient and correct the form.",
-                name,
-            )
-        youngest, oldest = data.checks["pregnancy_age"]["youngest"], data.checks["pregnancy_age"]["oldest"]
-        if not youngest <= intake.age <= oldest:
-            raise IntakeError(
-                f"“{label}” is ticked for a patient aged {intake.age}. Check the age and the answer "
-                "with the patient; if both are right, a doctor must decide.",
                 name,
             )
 
@@ -459,6 +504,11 @@ class Decision:
         keys += [key for item in self.before_treatment for key in item["references"]]
         return tuple(dict.fromkeys(keys))
 
+    @property
+    def act_now(self) -> tuple[str, ...]:
+        """What staff must do today before anything else (same-day doctor review, safeguarding), each once."""
+        return tuple(dict.fromkeys(finding.rule.act_now for finding in self.findings if finding.rule.act_now))
+
     def come_back(self) -> list[str]:
         """When the patient may be screened again: one line per finding that says so."""
         lines = []
@@ -479,18 +529,22 @@ def strictest(outcomes) -> str:
     return ranked[0]
 
 
-def _precare(intake: Intake, data: ScreeningData, fired: set[str]) -> tuple[PrecareAdvice, ...]:
+def _precare(intake: Intake, data: ScreeningData, fired: set[str], outcome: str) -> tuple[PrecareAdvice, ...]:
+    """Pre-care for the next appointment; none of the every-patient advice when there is no appointment to prepare."""
     advice = []
     for rule in data.rules:
         instruction = rule.patient_instruction
         if instruction is None or (instruction.given == "when-found" and rule.id not in fired):
             continue
+        # A patient who is not treated (a child, a pregnancy) gets no "before your appointment" advice at all.
+        if instruction.given == "always" and outcome == DO_NOT_TREAT:
+            continue
         if _withheld(rule, intake):
             continue
         wait = rule.waiting_time.text() if rule.waiting_time else ""
-        advice.append(
-            PrecareAdvice(rule.id, instruction.text.replace("{wait}", wait), rule.references, rule.id in fired)
-        )
+        # Only advice about what to avoid can be broken; "keep taking your medicine" is kept by being given.
+        broken = instruction.given == "always" and rule.id in fired
+        advice.append(PrecareAdvice(rule.id, instruction.text.replace("{wait}", wait), rule.references, broken))
     return tuple(advice)
 
 
@@ -504,21 +558,24 @@ def screen(intake) -> Decision:
     """Screen an intake (Intake or dict): every rule is checked and the strictest finding decides."""
     intake = as_intake(intake)
     data = screening_data()
+    fired = [rule for rule in data.rules if rule.applies(intake)]
+    outcome = strictest(rule.decision for rule in fired)
     findings = []
-    for rule in data.rules:
-        if rule.applies(intake):
-            wait = rule.waiting_time
-            remaining = wait.safer - getattr(intake, wait.field) if wait else None
-            note = rule.patient_instruction.withheld_note if _withheld(rule, intake) else ""
-            findings.append(Finding(rule, remaining, note))
-    outcome = strictest(finding.rule.decision for finding in findings)
+    for rule in fired:
+        wait = rule.waiting_time
+        remaining = wait.safer - getattr(intake, wait.field) if wait else None
+        note = rule.patient_instruction.withheld_note if _withheld(rule, intake) else ""
+        if wait and not note and outcome == DO_NOT_TREAT:
+            # A countdown "before the treatment" would promise a treatment that is not going to happen.
+            note = NO_COUNTDOWN_NOTE
+        findings.append(Finding(rule, remaining, note))
     info = data.decisions[outcome]
     return Decision(
         outcome=outcome,
         label=info["label"],
         meaning=info["meaning"].strip(),
         findings=tuple(findings),
-        precare=_precare(intake, data, {finding.rule.id for finding in findings}),
+        precare=_precare(intake, data, {finding.rule.id for finding in findings}, outcome),
         before_treatment=data.before_every_treatment if outcome == TREAT else (),
     )
 
@@ -538,6 +595,8 @@ def describe_trigger(rule: Rule) -> str:
         spec = fields[condition["field"]]
         if "below" in condition:
             return f"{spec.label}: less than {condition['below']}"
+        if "mentions" in condition:
+            return f"{spec.label} mentions " + ", ".join(f"“{word}”" for word in condition["mentions"])
         values = [condition["equals"]] if "equals" in condition else condition["one_of"]
         if spec.kind == "yes-no":
             return spec.label

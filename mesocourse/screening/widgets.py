@@ -5,7 +5,7 @@ import html
 import ipywidgets as widgets
 
 from mesocourse.assets import AssetError
-from mesocourse.look import FORM_STYLE, QUIZ_STYLE, explanation_html, feedback_box, unavailable
+from mesocourse.look import FORM_STYLE, QUIZ_STYLE, TONES, explanation_html, feedback_box, status_box, unavailable
 from mesocourse.screening.rules import (
     Decision,
     FieldSpec,
@@ -66,9 +66,18 @@ def findings_html(decision: Decision, folded: bool = False) -> str:
     return found
 
 
+def act_now_html(decision: Decision) -> str:
+    """What staff must do today before anything else, in a box of its own so it cannot be missed in the details."""
+    if not decision.act_now:
+        return ""
+    colour, background, _ = TONES["wrong"]
+    lines = "".join(f"<li>{html.escape(line)}</li>" for line in decision.act_now)
+    return status_box(colour, background, f"<strong>⚠ Act today:</strong><ul style='margin:2px 0'>{lines}</ul>")
+
+
 def decision_html(decision: Decision) -> str:
     """The whole decision for staff: what to do, why (with sources), before-treatment checks and pre-care."""
-    extra = findings_html(decision, folded=True)
+    extra = act_now_html(decision) + findings_html(decision, folded=True)
     if decision.before_treatment:
         checks = "".join(
             f"<li>{html.escape(item['text'])} <small>[{', '.join(item['references'])}]</small></li>"
@@ -97,13 +106,14 @@ class ScreeningForm(WidgetView):
         self.checkboxes: dict[str, widgets.Checkbox] = {}
         self.choices: dict[str, widgets.Dropdown] = {}
         self.numbers: dict[str, widgets.Text] = {}
+        self.texts: dict[str, widgets.Text] = {}
         self.result: Decision | None = None
         self.problem: str | None = None
         sections = []
         for group_id, group_title in data.groups.items():
             items = [widgets.HTML(f"<h4 style='margin:10px 0 2px 0'>{html.escape(group_title)}</h4>")]
             for spec in data.fields.values():
-                if spec.group != group_id or spec.kind == "text":
+                if spec.group != group_id:
                     continue
                 control = self._control(spec)
                 control.observe(self._on_answer_changed, names="value")
@@ -145,6 +155,15 @@ class ScreeningForm(WidgetView):
                 layout=layout,
             )
             self.choices[spec.name] = box
+        elif spec.kind == "text":
+            box = widgets.Text(
+                value="",
+                description=spec.label,
+                style={"description_width": DESCRIPTION_WIDTH},
+                layout=layout,
+                continuous_update=False,
+            )
+            self.texts[spec.name] = box
         else:
             box = widgets.Text(
                 value="",
@@ -161,6 +180,7 @@ class ScreeningForm(WidgetView):
         data = screening_data()
         values = {name: box.value for name, box in self.checkboxes.items()}
         values.update({name: box.value for name, box in self.choices.items()})
+        values.update({name: box.value for name, box in self.texts.items()})
         values.update({name: number_from_text(box.value, data.fields[name]) for name, box in self.numbers.items()})
         return values
 
@@ -181,7 +201,7 @@ class ScreeningForm(WidgetView):
             box.value = False
         for name, box in self.choices.items():
             box.value = screening_data().fields[name].choices[0][0]
-        for box in self.numbers.values():
+        for box in [*self.numbers.values(), *self.texts.values()]:
             box.value = ""
 
 

@@ -37,6 +37,8 @@ from mesocourse.skin.model import (
     Technique,
     _keys,
     check_needle,
+    course_limit,
+    course_limit_text,
     depth_text,
     layer_words,
     needle_depth,
@@ -461,12 +463,13 @@ def _ruler_columns(region: Region, technique: Technique | None, frame: dict) -> 
             }
         )
     course = technique.course_range
+    limit = course_limit(region, technique)
     columns.append(
         {
             "kind": "course",
-            "top": course.min or 0.0,
-            "bottom": course.max,
-            "label": f"the course: {course.text()}",
+            "top": min(course.min or 0.0, limit),
+            "bottom": limit,
+            "label": f"the course here: at most {limit:g} mm",
             "colour": COURSE_COLOUR,
             "width": 4,
         }
@@ -748,8 +751,8 @@ def cross_section_alt(reading: NeedleReading, callout: bool = True, compare: boo
     ]
     if reading.technique is not None:
         parts.append(
-            f"{reading.technique.label} aims for {reading.technique.target_words}; the course's depth for "
-            f"it is {reading.technique.course_range.text()}."
+            f"{reading.technique.label} aims for {reading.technique.target_words}; the course's limit for "
+            f"it is {course_limit_text(region, reading.technique)}."
         )
     if callout:
         parts.append(f"The tip is {depth_text(reading.depth_mm)} deep: {reading.finding.words()}.")

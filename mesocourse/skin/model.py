@@ -176,6 +176,33 @@ class Technique:
         return tuple(dict.fromkeys(keys))
 
 
+def course_limit(region, technique) -> float:
+    """The course's depth limit for a technique in one region: its shallowest source figure, or shallower still where
+    the target layer here ends sooner by every measurement (a single number would pass the dermis on the forehead)."""
+    region, technique = region_named(region), technique_named(technique)
+    limit = technique.course_range.max
+    deepest = technique.target_layers[-1]
+    if region.layer(deepest).measured:
+        limit = min(limit, region.span(deepest).bottom_min)
+    # Rounded down to 0.01 mm so that the limit itself is inside the layer by every source.
+    return math.floor(limit * 100) / 100
+
+
+def course_limit_text(region, technique) -> str:
+    """The limit in words for one region, e.g. "less than 0.79 mm on the forehead (the dermis ends there)"."""
+    region, technique = region_named(region), technique_named(technique)
+    limit = course_limit(region, technique)
+    if limit < technique.course_range.max:
+        target = technique.target_layers[-1]
+        keys = dict.fromkeys(ref for layer in region.layers for ref in layer.references)
+        return (
+            f"at most {limit:g} mm on the {region.label.lower()}, because the {layer_words(target)} here can end "
+            f"that soon {_keys(keys)}, shallower than the {technique.course_range.max:g} mm the sources give "
+            f"{_keys(technique.course_range.references)}"
+        )
+    return f"at most {limit:g} mm on the {region.label.lower()} {_keys(technique.course_range.references)}"
+
+
 def span_text(low: float, high: float) -> str:
     """A range in mm as written in the course: "2 mm" when both ends agree, else "0.76–1.97 mm"."""
     return f"{low:g} mm" if low == high else f"{low:g}–{high:g} mm"
@@ -543,18 +570,20 @@ def read_needle(region, length_mm, angle_deg, technique=None) -> NeedleReading:
         return NeedleReading(region, None, length, angle, depth, finding, status, tuple(lines))
 
     course = technique.course_range
+    limit = course_limit(region, technique)
     sources = "; ".join(claim.text() for claim in technique.depths)
     lines.append(
-        f"{technique.label} aims for {technique.target_words}. Sources say: {sources}. The course uses {course.text()}."
+        f"{technique.label} aims for {technique.target_words}. Sources say: {sources}. The course's limit: "
+        f"{course_limit_text(region, technique)}."
     )
     for target in technique.target_layers:
         lines.append(layer_span_sentence(region, target))
-    if depth > course.max:
+    if depth > limit:
         lines.append(
-            f"The tip is deeper than the course's limit of {course.max:g} mm for {technique.short} "
-            f"{_keys(course.references)}."
+            f"The tip is deeper than the course's limit of {limit:g} mm for {technique.short} on the "
+            f"{region.label.lower()} {_keys(course.references)}."
         )
-    elif course.min is not None and depth < course.min:
+    elif course.min is not None and course.min <= limit and depth < course.min:
         lines.append(
             f"The tip is shallower than the {course.min:g} mm the sources give for {technique.short} "
             f"{_keys(course.references)}."

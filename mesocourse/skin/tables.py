@@ -2,7 +2,7 @@
 
 import html
 
-from mesocourse.skin.model import layer_labels, region_named, regions, skin_data, techniques
+from mesocourse.skin.model import course_limit, layer_labels, region_named, regions, skin_data, techniques
 
 
 def _cell(text: str) -> str:
@@ -42,6 +42,19 @@ def layer_notes_html(region) -> str:
     return f"<p><strong>{html.escape(region.label)}: where the numbers come from</strong></p><ul>{items}</ul>"
 
 
+def _limits_html(technique) -> str:
+    """The course's limit in every region: never past the target layer there, never deeper than the safest source."""
+    items = "".join(
+        f"<li>{html.escape(region.label)}: at most {course_limit(region, technique):g} mm</li>"
+        for region in regions().values()
+    )
+    return (
+        f"<strong>Stay within {html.escape(technique.target_words)} of the area:</strong>"
+        f"<ul style='margin:0'>{items}</ul><small>Never deeper than {html.escape(technique.course_range.text())}; "
+        "shallower where the layer ends sooner.</small>"
+    )
+
+
 def technique_table_html() -> str:
     """Every technique: target layer, each source's depth, the course's choice, angle, needle and other details."""
     rows = []
@@ -54,11 +67,18 @@ def technique_table_html() -> str:
             f"<br><small>{html.escape(technique.also_called)}</small></th>"
             f"{_cell(technique.target_words)}"
             f"<td style='text-align:left;vertical-align:top'><ul style='margin:0'>{depths}</ul></td>"
-            f"<td style='text-align:left;vertical-align:top'><strong>{html.escape(technique.course_range.text())}"
-            f"</strong></td>{_cell(technique.angle.text())}"
+            f"<td style='text-align:left;vertical-align:top'>{_limits_html(technique)}</td>"
+            f"{_cell(technique.angle.text())}"
             f"<td style='text-align:left;vertical-align:top'><ul style='margin:0'>{details}</ul></td></tr>"
         )
-    headers = ["Technique", "Aims for", "Depth, as each source says", "The course uses", "Angle", "Needle and details"]
+    headers = [
+        "Technique",
+        "Aims for",
+        "Depth, as each source says",
+        "The course's limit, by region",
+        "Angle",
+        "Needle and details",
+    ]
     return _table(headers, rows, "The injection techniques. Where sources disagree, all of them are shown.")
 
 

@@ -73,8 +73,9 @@ def technique_panel_html(technique) -> str:
             f"<li><strong>Depth:</strong> {html.escape(claim.text())} <small>({html.escape(kind)})</small></li>"
         )
     items.append(
-        f"<li><strong>The course uses:</strong> {html.escape(technique.course_range.text())}. "
-        f"{html.escape(technique.course_range.why)}</li>"
+        f"<li><strong>The course's limit:</strong> never deeper than {html.escape(technique.course_range.text())}, "
+        f"and shallower where the target layer of the area ends sooner (the verdict below gives the limit for the "
+        f"region you chose). {html.escape(technique.course_range.why)}</li>"
     )
     items.append(f"<li><strong>Angle:</strong> {html.escape(technique.angle.text())}</li>")
     for claim in [*technique.needles, *technique.details]:

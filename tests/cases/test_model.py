@@ -117,7 +117,8 @@ QUIZ_PATIENTS = {
     "perfume-and-wine": ({"age": 30, "makeup_or_perfume": True, "alcohol_hours_ago": 72}, "treat", "Treat"),
     "uncontrolled-diabetes": ({"age": 50, "diabetes": "uncontrolled"}, "doctor-review", "Doctor review"),
     "keloid": ({"age": 30, "keloid_tendency": True}, "doctor-review", "Doctor review"),
-    "seventeen-with-consent": ({"age": 17}, "doctor-review", "Doctor review"),
+    # Under 18 is now "do not treat" (clinical review ENG-5): the bank's question must follow the engine.
+    "seventeen-with-consent": ({"age": 17}, "do-not-treat", "Do not treat"),
 }
 
 
@@ -127,7 +128,9 @@ def test_quiz_decisions_agree_with_the_screening_rules(question_id):
     answers, outcome, words = QUIZ_PATIENTS[question_id]
     right = next(o for o in load_bank("06-case-scenarios").question(question_id).options if o.correct)
     assert screen(answers).outcome == outcome
-    assert right.text.startswith(words)
+    assert right.text.startswith(words), (
+        f"quiz question {question_id!r} marks {right.text!r}; the engine decides {outcome}"
+    )
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ def test_decision_order_table_lists_the_decisions_strictest_first_with_the_reaso
     assert "Doctor review ranks above defer" in shown
 
 
-@pytest.mark.parametrize("category", ["do-not-treat", "defer", "doctor-review", "product-specific", "pre-care"])
+@pytest.mark.parametrize("category", [c for c in screening_data().categories])
 def test_each_category_table_lists_exactly_its_rules(category):
     """A category's table names every rule of that category and none of the others."""
     shown = rules_table_html(category)

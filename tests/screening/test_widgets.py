@@ -35,6 +35,7 @@ def test_form_has_a_control_for_every_answer():
     assert set(form.checkboxes) == {name for name, kind in kinds.items() if kind == "yes-no"}
     assert set(form.choices) == {name for name, kind in kinds.items() if kind == "choice"}
     assert set(form.numbers) == {name for name, kind in kinds.items() if kind in ("age", "days-ago", "hours-ago")}
+    assert set(form.texts) == {name for name, kind in kinds.items() if kind == "text"}
 
 
 def test_form_gives_no_decision_until_the_age_is_typed():
@@ -61,7 +62,7 @@ def test_form_handles_two_findings_and_a_choice():
     form.choices["diabetes"].value = "controlled"
     form.checkboxes["product_contains_organic_silicon"].value = True
     assert form.result.outcome == "do-not-treat"
-    assert form.result.rule_ids == ("silicon-diabetes",)
+    assert form.result.rule_ids == ("diabetes", "silicon-diabetes")
 
 
 @pytest.mark.parametrize(("typed", "words"), [("-3", "cannot be negative"), ("three", "whole number")])
@@ -105,3 +106,25 @@ def test_screening_form_shows_a_plain_message_when_the_data_is_broken(monkeypatc
     monkeypatch.setattr("mesocourse.screening.widgets.screening_data", broken)
     shown = screening_form()
     assert "could not be loaded" in shown.data and "broken" in shown.data
+
+
+def test_keep_taking_your_blood_thinner_is_not_labelled_not_kept():
+    """ENG-3: the safety instruction for a prescribed blood thinner never carries '(not kept this time)'."""
+    shown = decision_html(screen(patient(age=62, heart_disease="controlled", prescribed_blood_thinner=True)))
+    assert "Keep taking your prescribed blood thinner" in shown and "not kept this time" not in shown
+
+
+def test_the_returning_patient_sees_act_today_above_the_findings():
+    """ENG-1: the same-day doctor review is the first thing shown, in its own box."""
+    shown = decision_html(screen(patient(earlier_site_problem=True)))
+    assert "Act today" in shown and shown.index("Act today") < shown.index("What was found")
+
+
+def test_form_asks_about_the_product_and_area_and_checks_them():
+    """ENG-9: the planned product and area are typed on the form, and a fat-dissolving product goes to the doctor."""
+    form = ScreeningForm()
+    form.numbers["age"].value = "35"
+    form.texts["product"].value = "PC/DC fat-dissolving injection"
+    assert form.result.outcome == "doctor-review" and "fat-dissolving-product" in form.result.rule_ids
+    form.reset_button.click()
+    assert form.texts["product"].value == ""

@@ -13,6 +13,7 @@ from mesocourse.skin.model import (
     DEEPER,
     SkinInputError,
     check_skin_data,
+    course_limit,
     layer_at,
     length_for_depth,
     needle_depth,
@@ -327,3 +328,21 @@ def test_numeric_quiz_depths_match_the_drawn_needle():
             args = question.figure["args"]
             depth = needle_depth(args["length_mm"], args["angle_deg"])
             assert abs(depth - question.answer) <= question.tolerance, question.id
+
+
+@pytest.mark.parametrize("technique", sorted(techniques()))
+@pytest.mark.parametrize("region", sorted(regions()))
+def test_the_course_limit_is_never_flagged_as_too_deep_by_the_explorer(region, technique):
+    """SAF-8: a needle straight down to the course's own limit for this region stays inside the target layer."""
+    limit = course_limit(region, technique)
+    reading = read_needle(region, limit, 90, technique)
+    assert reading.status != "off-target", reading.lines
+    assert not any("deeper than the course's limit" in line for line in reading.lines)
+
+
+def test_the_point_by_point_limit_on_the_forehead_stays_in_the_dermis():
+    """SAF-8: the old single 4 mm limit passed the forehead's fat; the forehead limit is now under 1 mm."""
+    assert course_limit("forehead", "point-by-point") < 1.0
+    reading = read_needle("forehead", 4, 90, "point-by-point")
+    assert any("deeper than the course's limit of 0.79 mm" in line for line in reading.lines)
+    assert course_limit("abdomen", "hypodermic") < 10.0 and course_limit("forehead", "hypodermic") < 3.0
