@@ -111,7 +111,7 @@ def test_places_are_read_from_the_course():
     """Real ids and headings are found, and a heading is matched without its section number."""
     places = course_places()
     assert places.label({"rule": "bleeding-disorder"}).startswith("Screening rule:")
-    assert places.label({"notebook": "05", "section": "What is normal, and what is not"})
+    assert places.label({"notebook": "05", "section": "How urgent is it? Five levels"})
     bank = bank_names()[-1]
     question = course_bank(bank).questions[0].id
     assert places.label({"question": f"{bank}/{question}"}) == f"Quiz question in module {bank[:2]}"

@@ -314,8 +314,11 @@ def test_the_module_notebook_states_the_waiting_times_the_rules_use():
 
 # The decision questions of the module 04 quiz, as intakes: the engine must agree with the quiz's right answer.
 QUIZ_PATIENTS = {
-    # Under 18 is now "do not treat" (clinical review ENG-5): the bank's question must follow the engine.
-    "strictest-wins": ({"age": 16, "acne_at_site": True}, "do-not-treat", "Do not treat"),
+    "strictest-wins": (
+        {"age": 45, "prescribed_blood_thinner": True, "acne_at_site": True},
+        "doctor-review",
+        "Doctor review",
+    ),
     "ibuprofen-yesterday": ({"age": 30, "nsaid_days_ago": 1}, "defer", "Defer"),
     "unwell-today": ({"age": 30, "unwell_today": True}, "defer", "Defer"),
     "makeup": ({"age": 30, "makeup_or_perfume": True}, "treat", "Treat"),
