@@ -39,6 +39,11 @@ pytestmark = pytest.mark.pipeline
 REAL = ("foundations", "procedure", "depths", "contraindications", "aftercare", "final-exam")
 TIMEOUT = 5  # seconds per cell in this test course, so the endless loop costs little
 MINI_MAX = 4.0  # autograded points of the mini assignment (1 + 2 + 1)
+# The learning objective each mini question tests (module objectives in assets/modules.yaml).
+PRODUCT = "Check the planned product against the patient"
+ASEPSIS = "Explain why asepsis and sterile single-use material are not negotiable"
+DEPTH = "Work out how deep a needle goes from its inserted length and angle"
+NEXT_STEPS = "Tell the patient what happens next"
 
 # The mini cohort: each learner's answers (None = left as released) and the points each question must score.
 # q1: one letter, key B (1 point); q2: select all, key A and C (2 points); q3: number 3.5 within 0.1 (1 point).
@@ -78,6 +83,7 @@ def _mini_source(course: Course) -> nbformat.NotebookNode:
         "B is right [ref-20].",
         options=dict(zip("ABCD", "abcd", strict=True)),
         secret=secret,
+        objective=PRODUCT,
     )
     cells += authoring.autograded_cells(
         2,
@@ -89,6 +95,7 @@ def _mini_source(course: Course) -> nbformat.NotebookNode:
         options=dict(zip("ABCD", "abcd", strict=True)),
         points=2,
         secret=secret,
+        objective=ASEPSIS,
     )
     cells += authoring.autograded_cells(
         3,
@@ -99,9 +106,10 @@ def _mini_source(course: Course) -> nbformat.NotebookNode:
         "5 x 0.71 [ref-16a].",
         tolerance=0.1,
         secret=secret,
+        objective=DEPTH,
     )
     cells += authoring.written_cells(
-        1, "call", "What now? [ref-29]", "- 1 point: calls the doctor [ref-29]", "Call.", 4
+        1, "call", "What now? [ref-29]", "- 1 point: calls the doctor [ref-29]", "Call.", 4, NEXT_STEPS
     )
     return authoring.new_assignment_notebook("Mini", "A small test assignment.", 5, cells)
 
