@@ -71,7 +71,10 @@ def _parser() -> argparse.ArgumentParser:
 
     command("status", "who submitted what, what is graded, what is left to mark")
 
-    sub = command("report", "item analysis: facility and discrimination of each question, with flags")
+    sub = command(
+        "report",
+        "cohort report: Moodle's item statistics, objectives and who needs a word (HTML page + terminal table)",
+    )
     sub.add_argument("assignment", help="assignment id")
 
     sub = command("bundle", "build the learner zip (modules, released assignments; no keys, no trainer tools)")
@@ -182,16 +185,22 @@ def _status(args) -> int:
 
 
 def _report(args) -> int:
-    from mesocourse.grading.item_analysis import analyse, report_table, write_report
+    from mesocourse.grading.cohort_report import write_html
+    from mesocourse.grading.item_analysis import analyse, report_table, summary_lines, write_csv
 
     course = _course(args)
     assignment = course.require_assignment(args.assignment)
-    stats, learners = analyse(course, assignment)
-    print(f"{assignment}: {len(stats)} autograded questions, {learners} graded learners\n")
-    print(report_table(stats))
-    files = write_report(course, assignment, stats, learners)
+    analysis = analyse(course, assignment)
+    print(f"{assignment}: {len(analysis.questions)} autograded questions, {analysis.test.learners} learners\n")
+    print(report_table(analysis))
+    print("\n" + summary_lines(analysis))
+    files = [write_html(course, analysis), write_csv(course, analysis)]
     print("\nSaved: " + ", ".join(str(path.relative_to(course.root)) for path in files))
-    print("facility = share of points earned; discr. = link with the rest of the test (below 0.15 is weak).")
+    print(
+        "facility = share of points earned; discr. = correlation with the rest of the test (below 0.20 is weak); "
+        "effic. = discrimination against the most it could be.\nOpen the HTML page for the plots, the objectives "
+        "and who needs a word (trainer only: it shows the keys)."
+    )
     return 0
 
 

@@ -25,7 +25,9 @@ TOO_EASY = 0.90  # facility 90% and above: "very easy" to "extremely easy"
 TOO_HARD = 0.20  # facility 20% and below: "difficult" to "extremely difficult or something wrong"
 WEAK_DISCRIMINATION = 0.20  # discrimination index below 20%: "very weak"; below 0: "probably invalid"
 LOW_EFFICIENCY = 0.15  # discriminative efficiency below 15%: Moodle marks the question as dubious
-STRONG_DISTRACTOR = 0.0  # a wrong option whose own discrimination is above 0 attracts the learners who do well
+# A wrong option whose own discrimination is above this attracts the learners who do well (0.10, not 0, so that
+# rounding noise around 0 is not a flag).
+STRONG_DISTRACTOR = 0.10
 ALPHA_UNSATISFACTORY = 0.64  # below 64% "the test as a whole is unsatisfactory"
 ALPHA_SATISFACTORY = 0.75  # above 75% "satisfactory"
 MIN_LEARNERS = 5  # fewer learners than this: every flag is only a hint
@@ -222,10 +224,12 @@ def question_flags(stats: QuestionStats) -> list[Flag]:
         flags.append(
             Flag("does not discriminate", stats.discrimination, WEAK_DISCRIMINATION, "it barely goes with the rest")
         )
-    if stats.efficiency is not None and stats.efficiency < LOW_EFFICIENCY:
-        flags.append(
-            Flag("low discriminative efficiency", stats.efficiency, LOW_EFFICIENCY, "far below what it could reach")
-        )
+    # Moodle's own "dubious" mark; said once, when the discrimination index has not already said it.
+    if not flags or flags[-1].label not in ("strong learners miss it", "does not discriminate"):
+        if stats.efficiency is not None and stats.efficiency < LOW_EFFICIENCY:
+            flags.append(
+                Flag("low discriminative efficiency", stats.efficiency, LOW_EFFICIENCY, "far below what it could reach")
+            )
     keys = [option for option in stats.options if option.is_key]
     for option in stats.options:
         if len(keys) == 1 and not option.is_key and option.share > keys[0].share:
