@@ -21,7 +21,7 @@ A round with a cohort, run from the course folder:
   mesocourse feedback foundations          one feedback page per learner, in grading/feedback/
   mesocourse export                        grades.csv for your records
   mesocourse status                        who submitted what, and what is left to do
-  mesocourse report foundations            which questions work and which to review
+  mesocourse report foundations            cohort report: questions to review, objectives, who needs a word
 
 Run `mesocourse COMMAND --help` for the options of one command.
 """

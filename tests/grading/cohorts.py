@@ -41,7 +41,8 @@ def source_notebook(folder: Path, questions: int = 3) -> Path:
 
 
 def random_cohort(source_path: Path, learners: int, seed: int = 7) -> tuple:
-    """(source, marks, typed) for `learners` learners of rising skill: stronger learners answer right more often."""
+    """(source, marks, typed) for `learners` learners of rising skill: stronger learners answer right more often,
+    except on every fourth question, which they miss more often (a wrong key, as a trainer would meet it)."""
     source = read_assignment(source_path)
     rng = random.Random(seed)
     marks, typed = {}, {}
@@ -50,7 +51,9 @@ def random_cohort(source_path: Path, learners: int, seed: int = 7) -> tuple:
         skill = index / max(learners - 1, 1)
         marks[learner], typed[learner] = {}, {}
         for question in source.autograded:
-            right = rng.random() < 0.2 + 0.7 * skill
+            # Every fourth question is a bad one: the stronger the learner, the more often they miss it.
+            chance = 0.9 - 0.7 * skill if question.number % 4 == 0 else 0.2 + 0.7 * skill
+            right = rng.random() < chance
             if question.kind == "letter":
                 value = question.solution if right else rng.choice("ACD")
             elif question.kind == "letters":

@@ -1,6 +1,9 @@
 """Moodle's item and test statistics on cohorts small enough to work out by hand (the sums are in the docstrings)."""
 
+import json
 import math
+import subprocess
+import sys
 
 import pytest
 
@@ -160,3 +163,13 @@ def test_mastery_per_objective_for_the_cohort_and_each_learner():
     assert needles.cohort == pytest.approx(0.5)
     assert needles.not_mastered == ["b", "c", "d"]
     assert mastery[LAYERS].cohort == pytest.approx(0.75)
+
+
+def test_the_statistics_load_without_nbgrader_or_plotting():
+    """Plain numbers in, numbers out: importing the module pulls in neither nbgrader nor matplotlib."""
+    probe = (
+        "import sys, json, mesocourse.grading.statistics; "
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & {'nbgrader', 'matplotlib', 'nbformat'})))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout) == []
