@@ -33,7 +33,7 @@ figcaption { font-size: 0.85rem; color: #333; }
 .prompt { white-space: pre-wrap; background: #f6f6f6; padding: 6px 10px; font-size: 0.9rem; }
 @media print {
   body { max-width: none; margin: 0; font-size: 10pt; }
-  h2 { break-after: avoid; } figure, table, .question { break-inside: avoid; }
+  h2 { break-after: avoid; } figure, tr, .question { break-inside: avoid; }
   a { color: inherit; text-decoration: none; }
   th { background: none; }
 }
