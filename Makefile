@@ -12,13 +12,13 @@ export CHROMIUM
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help setup course test browser sandbox bench lint format navigation clean-venv
+.PHONY: help setup course test browser sandbox bench bench-report lint format navigation clean-venv
 .PHONY: release collect autograde feedback grades status report bundle formgrader export-bank
 
 help:
 	@echo "make course      set up (first time only) and open the course in JupyterLab"
 	@echo "make test        set up (first time only) and run every test, browser tests included"
-	@echo "make bench       measure quiz and depth-explorer latency in the real browser"
+	@echo "make bench       measure quiz and depth-explorer latency in the real browser, and the cohort report"
 	@echo "make navigation  regenerate the previous / contents / next links in the notebooks"
 	@echo "make lint        check code style with ruff"
 	@echo ""
@@ -31,7 +31,9 @@ help:
 	@echo "make feedback A=foundations            one feedback page per learner, hidden tests removed"
 	@echo "make grades                            grading/reports/grades.csv"
 	@echo "make status                            who submitted what"
-	@echo "make report A=foundations              which questions work and which to review"
+	@echo "make report A=foundations              cohort report: questions to review, objectives, who needs a word"
+	@echo "                                       (grading/reports/<A>/cohort-report.html; interactive:"
+	@echo "                                       grading/Cohort-Report.ipynb in make formgrader)"
 	@echo "make export-bank                       self-study quizzes as Moodle XML and GIFT (grading/export/)"
 
 setup: $(INSTALLED)
@@ -84,8 +86,12 @@ sandbox:
 	fi
 
 # Latency in the real browser (quiz feedback, depth explorer redraw) against a one-line reference widget.
-bench: $(INSTALLED) browser
+bench: $(INSTALLED) browser bench-report
 	$(BIN)/python bench/latency.py
+
+# Seconds the cohort report (statistics and HTML page) takes for 200 learners; no browser needed.
+bench-report: $(INSTALLED)
+	$(BIN)/python bench/report.py
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check mesocourse tests

@@ -21,7 +21,7 @@ A round with a cohort, run from the course folder:
   mesocourse feedback foundations          one feedback page per learner, in grading/feedback/
   mesocourse export                        grades.csv for your records
   mesocourse status                        who submitted what, and what is left to do
-  mesocourse report foundations            which questions work and which to review
+  mesocourse report foundations            cohort report: questions to review, objectives, who needs a word
   mesocourse cues                          whether the questions give answers away (longest option, key letters)
   mesocourse export-bank                   the self-study quizzes as Moodle XML and GIFT, for your LMS
 
@@ -73,7 +73,10 @@ def _parser() -> argparse.ArgumentParser:
 
     command("status", "who submitted what, what is graded, what is left to mark")
 
-    sub = command("report", "item analysis: facility and discrimination of each question, with flags")
+    sub = command(
+        "report",
+        "cohort report: Moodle's item statistics, objectives and who needs a word (HTML page + terminal table)",
+    )
     sub.add_argument("assignment", help="assignment id")
 
     sub = command("bundle", "build the learner zip (modules, released assignments; no keys, no trainer tools)")
@@ -196,16 +199,22 @@ def _status(args) -> int:
 
 
 def _report(args) -> int:
-    from mesocourse.grading.item_analysis import analyse, report_table, write_report
+    from mesocourse.grading.cohort_report import write_html
+    from mesocourse.grading.item_analysis import analyse, report_table, summary_lines, write_csv
 
     course = _course(args)
     assignment = course.require_assignment(args.assignment)
-    stats, learners = analyse(course, assignment)
-    print(f"{assignment}: {len(stats)} autograded questions, {learners} graded learners\n")
-    print(report_table(stats))
-    files = write_report(course, assignment, stats, learners)
+    analysis = analyse(course, assignment)
+    print(f"{assignment}: {len(analysis.questions)} autograded questions, {analysis.test.learners} learners\n")
+    print(report_table(analysis))
+    print("\n" + summary_lines(analysis))
+    files = [write_html(course, analysis), write_csv(course, analysis)]
     print("\nSaved: " + ", ".join(str(path.relative_to(course.root)) for path in files))
-    print("facility = share of points earned; discr. = link with the rest of the test (below 0.15 is weak).")
+    print(
+        "facility = share of points earned; discr. = correlation with the rest of the test (below 0.20 is weak); "
+        "effic. = discrimination against the most it could be.\nOpen the HTML page for the plots, the objectives "
+        "and who needs a word (trainer only: it shows the keys)."
+    )
     return 0
 
 

@@ -47,6 +47,7 @@ def course_root(tmp_path_factory):
         "Because [ref-20].",
         options={"A": "a", "B": "b"},
         secret=b"cli-test-secret",
+        objective="Check the planned product against the patient",
     )
     notebook = authoring.new_assignment_notebook("Mini", "Test.", 5, cells)
     nbformat.write(notebook, root / "assignments" / "mini" / "mini.ipynb")

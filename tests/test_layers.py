@@ -24,6 +24,7 @@ ENGINES = [
     "mesocourse.screening.rules",
     "mesocourse.aftercare.model",
     "mesocourse.cases.model",
+    "mesocourse.grading.statistics",
 ]
 VIEW_LIBRARIES = ("ipywidgets", "IPython", "matplotlib", "fpdf")
 # Everything the look provides; a view that needs one of these imports it from mesocourse.look, never from a view.

@@ -17,7 +17,8 @@ MAX_VISIBLE_CODE_LINES = 2
 
 
 def all_notebooks():
-    return sorted(NOTEBOOKS.glob("*.ipynb")) + sorted((ROOT / "assignments").rglob("*.ipynb"))
+    trainer = [ROOT / "grading" / "Cohort-Report.ipynb"]
+    return sorted(NOTEBOOKS.glob("*.ipynb")) + sorted((ROOT / "assignments").rglob("*.ipynb")) + trainer
 
 
 def tags(cell):

@@ -30,6 +30,8 @@ AUTOGRADED_ID = re.compile(r"^q(?P<number>\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*$")
 WRITTEN_ID = re.compile(r"^case(?P<number>\d)-[a-z0-9]+(?:-[a-z0-9]+)*$")
 LETTER_NAMES = "ABCDEFGH"
 HIDDEN_SOURCE = {"jupyter": {"source_hidden": True}, "tags": ["hide-input"]}
+# Where a question cell carries the learning objective it tests (one of the module objectives in assets/modules.yaml).
+COURSE_METADATA = "mesocourse"
 TEXT_STUB = "*Write your answer here, in your own words (replace this line).*"
 
 
@@ -63,9 +65,18 @@ def nbgrader_metadata(grade_id, *, grade=False, solution=False, locked=False, po
     return meta
 
 
-def _locked_markdown(grade_id: str, source: str) -> nbformat.NotebookNode:
+def _locked_markdown(grade_id: str, source: str, objective: str = "") -> nbformat.NotebookNode:
     metadata = {"deletable": False, "editable": False, "nbgrader": nbgrader_metadata(grade_id, locked=True)}
+    if objective:
+        metadata[COURSE_METADATA] = {"objective": objective}
     return nbformat.v4.new_markdown_cell(source, metadata=metadata)
+
+
+def course_objectives() -> set[str]:
+    """Every learning objective the course's modules name (assets/modules.yaml)."""
+    from mesocourse.modules import course_modules
+
+    return {objective for module in course_modules() for objective in module.objectives}
 
 
 def setup_cell() -> nbformat.NotebookNode:
@@ -159,6 +170,7 @@ def autograded_cells(
     tolerance: float = 0.0,
     unit: str = "",
     secret: bytes | None = None,
+    objective: str = "",
 ) -> list[nbformat.NotebookNode]:
     """The three cells of one autograded question, with the key sealed as a digest in the hidden test."""
     if kind not in KINDS:
@@ -174,7 +186,7 @@ def autograded_cells(
     if options:
         body += "\n\n" + _options_markdown(options)
     body += "\n\n" + how_to_answer(kind, options, solution, variable, decimals, unit)
-    question = _locked_markdown(f"{grade_id}-question", f"### Question {number} ({points_text})\n\n{body}")
+    question = _locked_markdown(f"{grade_id}-question", f"### Question {number} ({points_text})\n\n{body}", objective)
 
     answer_source = (
         f"# Your answer to question {number}, then Shift+Enter.\n"
@@ -220,7 +232,7 @@ def autograded_cells(
     return [question, answer, test]
 
 
-def written_cells(number: int, slug: str, prompt: str, rubric: str, model_answer: str, points: float):
+def written_cells(number: int, slug: str, prompt: str, rubric: str, model_answer: str, points: float, objective=""):
     """The two cells of a free-text case answer: the read-only case with the trainer's rubric, then the answer."""
     grade_id = f"case{number}-{slug}"
     points_text = f"{points:g} point{'s' if points != 1 else ''}"
@@ -230,6 +242,7 @@ def written_cells(number: int, slug: str, prompt: str, rubric: str, model_answer
         "Write your answer in the box below, in your own words (double-click the box to edit it, "
         "then Shift+Enter).\n\n"
         f"{BEGIN_RUBRIC}\n**Marking guide (trainer only).**\n\n{rubric.strip()}\n{END_RUBRIC}",
+        objective,
     )
     answer_metadata = {"nbgrader": nbgrader_metadata(grade_id, grade=True, solution=True, points=points)}
     answer = nbformat.v4.new_markdown_cell(
@@ -280,6 +293,7 @@ class AutogradedQuestion:
     decimals: int = 1
     tolerance: float = 0.0
     hidden_source: str = ""
+    objective: str = ""
 
 
 @dataclass
@@ -292,6 +306,7 @@ class WrittenQuestion:
     prompt: str
     rubric: str
     model_answer: str
+    objective: str = ""
 
 
 @dataclass
@@ -386,6 +401,7 @@ def read_assignment(path: Path | str) -> AssignmentSource:
             continue
         prompt_cell = cells.get(f"{grade_id}-question")
         prompt = prompt_cell.source if prompt_cell else ""
+        objective = prompt_cell.metadata.get(COURSE_METADATA, {}).get("objective", "") if prompt_cell else ""
         if prompt_cell is None:
             source.problems.append(f"{grade_id}: no read-only question cell {grade_id}-question")
         if cell.cell_type == "code":
@@ -394,6 +410,7 @@ def read_assignment(path: Path | str) -> AssignmentSource:
                 source.problems.append(f"{grade_id}: autograded ids look like q03-depth-from-angle")
                 continue
             question = AutogradedQuestion(grade_id, int(match["number"]), float(meta.get("points", 0)), prompt)
+            question.objective = objective
             answer_cell = cells.get(f"{grade_id}-answer")
             if answer_cell is None:
                 source.problems.append(f"{grade_id}: no answer cell {grade_id}-answer")
@@ -409,7 +426,9 @@ def read_assignment(path: Path | str) -> AssignmentSource:
             rubric, _ = region(prompt, BEGIN_RUBRIC, END_RUBRIC)
             model, _ = region(cell.source, BEGIN_SOLUTION, END_SOLUTION)
             source.written.append(
-                WrittenQuestion(grade_id, int(match["number"]), float(meta.get("points", 0)), prompt, rubric, model)
+                WrittenQuestion(
+                    grade_id, int(match["number"]), float(meta.get("points", 0)), prompt, rubric, model, objective
+                )
             )
     return source
 
@@ -420,6 +439,9 @@ def check_assignment(source: AssignmentSource, secret: bytes | None = None) -> l
     # The course a notebook belongs to holds its secret (walking up from the notebook, not from here).
     secret = secret or read_secret(find_secret_file(source.path.parent))
     seen_numbers = set()
+    objectives = course_objectives()
+    for question in source.autograded + source.written:
+        problems += _objective_problems(f"{source.assignment_id}/{question.grade_id}", question.objective, objectives)
     for question in source.autograded:
         where = f"{source.assignment_id}/{question.grade_id}"
         if question.number in seen_numbers:
@@ -453,6 +475,14 @@ def check_assignment(source: AssignmentSource, secret: bytes | None = None) -> l
             problems.append(f"{where}: a written case needs points above 0")
         problems += _reference_problems(where, question.prompt + "\n" + question.rubric)
     return problems
+
+
+def _objective_problems(where: str, objective: str, known: set[str]) -> list[str]:
+    if not objective:
+        return [f"{where}: no learning objective (set metadata.{COURSE_METADATA}.objective on the question cell)"]
+    if objective not in known:
+        return [f"{where}: the objective {objective!r} is not one of the modules' objectives (assets/modules.yaml)"]
+    return []
 
 
 def _reference_problems(where: str, text: str) -> list[str]:

@@ -1,100 +1,106 @@
-"""Item analysis: which assignment questions work and which need a second look (a wrong key, a confusing stem).
+"""Item analysis of a graded assignment: reads nbgrader's gradebook and the graded copies into the statistics.
 
-For each autograded question, over the learners graded so far:
-  * facility      the share of points earned (1.0 = everyone right);
-  * discrimination the correlation between the question and the rest of the assignment (corrected
-                  item-total correlation): good questions are answered better by learners who do well overall;
-  * answers       how often each answer was typed, read from the graded copies, so a popular wrong option
-                  (a distractor that looks right, or a wrong key) stands out.
-Flags follow common exam-review rules of thumb; with fewer than MIN_LEARNERS learners they are only hints.
+Marks come from the gradebook (nbgrader's API), the options each learner chose from their graded copy, the
+objectives and keys from the source notebook; `mesocourse.grading.statistics` does the arithmetic. As in Moodle,
+only first attempts count: a learner whose graded submission replaced a different earlier one (kept in
+grading/replaced/) is left out of the statistics and named, since the second try builds on the first.
 """
 
 import ast
 import csv
-import math
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import nbformat
 
-from mesocourse.grading.authoring import read_assignment
+from mesocourse.grading.answer_format import LETTER, LETTERS
+from mesocourse.grading.authoring import AssignmentSource, AutogradedQuestion, question_label, read_assignment
 from mesocourse.grading.course import Course, TrainerError, format_table
+from mesocourse.grading.statistics import (
+    AssignmentStats,
+    Cohort,
+    Item,
+    ObjectiveMastery,
+    QuestionStats,
+    assignment_statistics,
+    number,
+    objective_mastery,
+    question_statistics,
+)
 
-MIN_LEARNERS = 5
-HARD, EASY, WEAK = 0.30, 0.95, 0.15
+BLANK, UNREADABLE = "(blank)", "(unreadable)"
 
 
 @dataclass
-class ItemStats:
-    """Statistics and flags of one question."""
+class QuestionReport:
+    """One question: its source (text, key), its statistics, and the answers typed."""
 
-    grade_id: str
-    label: str
-    key: str
-    facility: float
-    discrimination: float | None
+    question: AutogradedQuestion
+    stats: QuestionStats
     answers: Counter = field(default_factory=Counter)
-    flags: list[str] = field(default_factory=list)
+
+    @property
+    def grade_id(self) -> str:
+        """The question's nbgrader id."""
+        return self.question.grade_id
+
+    @property
+    def label(self) -> str:
+        """"Question 3", as learners and trainers call it."""
+        return question_label(self.grade_id)
+
+    @property
+    def short(self) -> str:
+        """"Q3", for plots and tables."""
+        return f"Q{self.question.number}"
+
+    @property
+    def key(self) -> str:
+        """The key as typed answers are counted ("B", "A+C", "3.5")."""
+        return key_text(self.question.solution)
 
 
-def correlation(xs: list[float], ys: list[float]) -> float | None:
-    """Pearson correlation, or None when either list does not vary."""
-    n = len(xs)
-    if n < 2:
-        return None
-    mean_x, mean_y = sum(xs) / n, sum(ys) / n
-    sxx = sum((x - mean_x) ** 2 for x in xs)
-    syy = sum((y - mean_y) ** 2 for y in ys)
-    if sxx == 0 or syy == 0:
-        return None
-    sxy = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
-    return sxy / math.sqrt(sxx * syy)
+@dataclass
+class Analysis:
+    """Everything the cohort report shows for one assignment."""
+
+    assignment_id: str
+    source: AssignmentSource
+    cohort: Cohort
+    test: AssignmentStats
+    questions: list[QuestionReport]
+    objectives: list[ObjectiveMastery]
+    later_attempts: list[str] = field(default_factory=list)
+
+    @property
+    def flagged(self) -> list[QuestionReport]:
+        """Questions with at least one flag, in question order."""
+        return [question for question in self.questions if question.stats.flags]
 
 
-def flags_for(facility: float, discrimination: float | None, answers: Counter, key: str, learners: int) -> list[str]:
-    """Plain-language warnings for one question."""
-    flags = []
-    if facility < HARD:
-        flags.append("hard: check the key and the wording")
-    if facility > EASY and learners >= MIN_LEARNERS:
-        flags.append("everyone gets it: too easy to tell learners apart")
-    if discrimination is not None and discrimination < 0:
-        flags.append("strong learners miss it more often: check the key")
-    elif discrimination is not None and discrimination < WEAK:
-        flags.append("weak link to the rest of the test")
-    wrong = [(answer, count) for answer, count in answers.most_common() if answer != key and answer != "(blank)"]
-    if wrong and wrong[0][1] > answers.get(key, 0):
-        flags.append(f"more learners chose {wrong[0][0]} than the key: check both")
-    if flags and learners < MIN_LEARNERS:
-        flags.append(f"only {learners} learners: treat as a hint")
-    return flags
+def key_text(solution) -> str:
+    """A key in the spelling typed answers are counted in."""
+    if isinstance(solution, list):
+        return "+".join(sorted(solution))
+    return f"{solution:g}" if isinstance(solution, int | float) else str(solution)
 
 
-def _typed_answers(course: Course, assignment_id: str, learners: list[str], grade_ids: list[str]) -> dict:
-    """grade_id -> Counter of the answers typed (as shown text), read from the graded copies."""
-    counts = {grade_id: Counter() for grade_id in grade_ids}
-    notebook_name = course.notebook_name(assignment_id)
-    for learner in learners:
-        path = course.autograded_dir / learner / assignment_id / notebook_name
-        if not path.is_file():
-            continue
-        notebook = nbformat.read(path, as_version=4)
-        cells = {cell.metadata.get("nbgrader", {}).get("grade_id"): cell for cell in notebook.cells}
-        for grade_id in grade_ids:
-            cell = cells.get(f"{grade_id}-answer")
-            counts[grade_id][_shown_answer(cell.source if cell else "")] += 1
-    return counts
-
-
-def _shown_answer(source: str) -> str:
-    """The answer typed in an answer cell, normalised for counting ("B", "A+C", "2.5"), or a placeholder."""
+def answer_value(source: str):
+    """The value typed in an answer cell (`answer_q1 = "b"`), or UNREADABLE when it is not a plain value."""
     try:
         tree = ast.parse(source)
-        value = ast.literal_eval(next(node for node in tree.body if isinstance(node, ast.Assign)).value)
-    except (SyntaxError, ValueError, TypeError, StopIteration, RecursionError, MemoryError):
-        return "(unreadable)"
+        return ast.literal_eval(next(node for node in tree.body if isinstance(node, ast.Assign)).value)
+    except (SyntaxError, ValueError, StopIteration, TypeError, MemoryError, RecursionError):
+        return UNREADABLE
+
+
+def shown_answer(value) -> str:
+    """An answer normalised for counting ("B", "A+C", "2.5"), or a placeholder."""
+    if value == UNREADABLE:
+        return UNREADABLE
     if value in ("", None, []):
-        return "(blank)"
+        return BLANK
     if isinstance(value, str):
         return value.strip().upper()
     if isinstance(value, list | tuple):
@@ -102,25 +108,42 @@ def _shown_answer(source: str) -> str:
     if isinstance(value, int | float):
         try:
             return f"{value:g}"
-        except OverflowError:  # a 400-digit whole number (F-4)
+        except OverflowError:  # a 400-digit whole number (security review F-4)
             return "(huge number)"
     return "(other)"
 
 
-def _key_text(solution) -> str:
-    if isinstance(solution, list):
-        return "+".join(sorted(solution))
-    return f"{solution:g}" if isinstance(solution, int | float) else str(solution)
+def chosen_options(value) -> frozenset:
+    """The option letters an answer picks (none for a blank, a number or an unreadable cell)."""
+    if isinstance(value, str) and value != UNREADABLE:
+        return frozenset({value.strip().upper()}) if value.strip() else frozenset()
+    if isinstance(value, list | tuple):
+        return frozenset(str(item).strip().upper() for item in value)
+    return frozenset()
 
 
-def analyse(course: Course, assignment_id: str) -> tuple[list[ItemStats], int]:
-    """Item statistics for every autograded question, and how many learners they rest on."""
+def item_for(question: AutogradedQuestion) -> Item:
+    """What the statistics need to know about a source question."""
+    if question.kind in (LETTER, LETTERS):
+        key = question.solution if isinstance(question.solution, list) else [question.solution]
+        return Item(question.grade_id, question.points, question.objective, question.choices, frozenset(key))
+    return Item(question.grade_id, question.points, question.objective)
+
+
+def later_attempt(course: Course, assignment_id: str, learner: str) -> bool:
+    """Whether the submission being graded replaced a different earlier one (so it is not a first attempt)."""
+    name = course.notebook_name(assignment_id)
+    current = course.submitted_dir / learner / assignment_id / name
+    earlier = (course.root / "grading" / "replaced").glob(f"*/{learner}/{assignment_id}/{name}")
+    now = current.read_bytes() if current.is_file() else b""
+    return any(path.read_bytes() != now for path in earlier)
+
+
+def _graded_marks(course: Course, assignment_id: str, questions) -> dict[str, dict[str, float]]:
+    """learner -> grade_id -> points, for every learner with a graded copy and a gradebook submission."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    course.require_released(assignment_id)
-    source = read_assignment(course.source_notebook(assignment_id))
-    questions = source.autograded
-    scores: dict[str, dict[str, float]] = {}
+    marks = {}
     with Gradebook(course.db_url) as gradebook:
         for learner in course.submitted_learners(assignment_id):
             if not (course.autograded_dir / learner / assignment_id).is_dir():
@@ -130,91 +153,128 @@ def analyse(course: Course, assignment_id: str) -> tuple[list[ItemStats], int]:
             except MissingEntry:
                 continue
             grades = {grade.name: grade for notebook in submission.notebooks for grade in notebook.grades}
-            scores[learner] = {
-                q.grade_id: (grades[q.grade_id].score or 0.0) / q.points for q in questions if q.grade_id in grades
-            }
-    learners = sorted(scores)
-    if not learners:
+            marks[learner] = {q.grade_id: grades[q.grade_id].score or 0.0 for q in questions if q.grade_id in grades}
+    return marks
+
+
+def _typed_values(course: Course, assignment_id: str, learners, grade_ids) -> dict[str, dict[str, object]]:
+    """learner -> grade_id -> the value typed, read from the graded copies."""
+    values = {}
+    name = course.notebook_name(assignment_id)
+    for learner in learners:
+        path = course.autograded_dir / learner / assignment_id / name
+        values[learner] = {}
+        try:
+            notebook = nbformat.read(path, as_version=4)
+        except (OSError, ValueError):
+            continue
+        cells = {cell.metadata.get("nbgrader", {}).get("grade_id"): cell for cell in notebook.cells}
+        for grade_id in grade_ids:
+            cell = cells.get(f"{grade_id}-answer")
+            values[learner][grade_id] = answer_value(cell.source) if cell else UNREADABLE
+    return values
+
+
+def analyse(course: Course, assignment_id: str) -> Analysis:
+    """The statistics of every autograded question, the test and each objective, from first attempts."""
+    course.require_released(assignment_id)
+    source = read_assignment(course.source_notebook(assignment_id))
+    questions = source.autograded
+    marks = _graded_marks(course, assignment_id, questions)
+    if not marks:
         raise TrainerError(f"No graded submissions of {assignment_id!r} yet: run autograde first.")
-    answers = _typed_answers(course, assignment_id, learners, [q.grade_id for q in questions])
-    stats = []
-    for question in questions:
-        item = [scores[learner].get(question.grade_id, 0.0) for learner in learners]
-        rest = [sum(scores[learner].values()) - scores[learner].get(question.grade_id, 0.0) for learner in learners]
-        facility = sum(item) / len(item)
-        discrimination = correlation(item, rest)
-        key = _key_text(question.solution)
-        stats.append(
-            ItemStats(
-                question.grade_id,
-                f"Q{question.number}",
-                key,
-                facility,
-                discrimination,
-                answers[question.grade_id],
-                flags_for(facility, discrimination, answers[question.grade_id], key, len(learners)),
-            )
+    later = sorted(learner for learner in marks if later_attempt(course, assignment_id, learner))
+    marks = {learner: scores for learner, scores in marks.items() if learner not in later}
+    if not marks:
+        raise TrainerError(
+            f"Every graded submission of {assignment_id!r} is a second attempt ({', '.join(later)}): "
+            "the statistics use first attempts only."
         )
-    return stats, len(learners)
+    typed = _typed_values(course, assignment_id, sorted(marks), [q.grade_id for q in questions])
+    return build_analysis(source, marks, typed, later)
 
 
-def report_table(stats: list[ItemStats]) -> str:
-    """The terminal table: facility, discrimination, key, most chosen answers and flags."""
+def build_analysis(source: AssignmentSource, marks: dict, typed: dict, later_attempts=()) -> Analysis:
+    """The analysis from first-attempt marks (learner -> grade_id -> points) and typed values (same shape)."""
+    choices = {learner: {g: chosen_options(v) for g, v in values.items()} for learner, values in typed.items()}
+    cohort = Cohort([item_for(q) for q in source.autograded], marks, choices)
+    reports = []
+    for question, item in zip(source.autograded, cohort.items, strict=True):
+        answers = Counter(
+            shown_answer(typed.get(learner, {}).get(question.grade_id, UNREADABLE)) for learner in cohort.learners
+        )
+        reports.append(QuestionReport(question, question_statistics(cohort, item), answers))
+    return Analysis(
+        source.assignment_id,
+        source,
+        cohort,
+        assignment_statistics(cohort),
+        reports,
+        objective_mastery(cohort),
+        list(later_attempts),
+    )
+
+
+def report_table(analysis: Analysis) -> str:
+    """The terminal table: Moodle's statistics per question, the key, the most typed answers and the flags."""
     rows = []
-    for item in stats:
-        chosen = ", ".join(f"{answer} x{count}" for answer, count in item.answers.most_common(3))
+    for question in analysis.questions:
+        stats = question.stats
+        chosen = ", ".join(f"{answer} x{count}" for answer, count in question.answers.most_common(3))
         rows.append(
             [
-                f"{item.label} {item.grade_id.split('-', 1)[1]}",
-                f"{item.facility:.2f}",
-                "-" if item.discrimination is None else f"{item.discrimination:+.2f}",
-                item.key,
+                f"{question.short} {question.grade_id.split('-', 1)[1]}",
+                number(stats.facility),
+                number(stats.sd),
+                number(stats.discrimination),
+                number(stats.efficiency),
+                question.key,
                 chosen or "-",
-                "; ".join(item.flags) or "ok",
+                "; ".join(flag.label for flag in stats.flags) or "ok",
             ]
         )
-    return format_table(["question", "facility", "discr.", "key", "answers typed", "flags"], rows, align="lrrl")
+    headers = ["question", "facility", "SD", "discr.", "effic.", "key", "answers typed", "flags"]
+    return format_table(headers, rows, align="lrrrrl")
 
 
-def write_report(course: Course, assignment_id: str, stats: list[ItemStats], learners: int) -> list:
-    """Save item-analysis.csv and a facility/discrimination chart (PNG) under grading/reports/<assignment>/."""
-    from matplotlib.figure import Figure
+def summary_lines(analysis: Analysis) -> str:
+    """The whole-test lines for the terminal: alpha, error ratio, standard error and their flags."""
+    test = analysis.test
+    lines = [
+        f"Mean {number(test.mean)} of {number(test.max_total)} points, median {number(test.median)}, "
+        f"SD {number(test.sd)}; Cronbach's alpha {number(test.alpha)}, error ratio {number(test.error_ratio)}, "
+        f"standard error {number(test.standard_error)} points."
+    ]
+    lines += [f"  ! {flag}" for flag in test.flags]
+    if analysis.later_attempts:
+        lines.append(f"Left out (second attempts, first attempts only): {', '.join(analysis.later_attempts)}")
+    return "\n".join(lines)
 
-    folder = course.reports_dir / assignment_id
+
+def write_csv(course: Course, analysis: Analysis) -> Path:
+    """grading/reports/<assignment>/item-analysis.csv: one row per question, every statistic and flag."""
+    folder = course.reports_dir / analysis.assignment_id
     folder.mkdir(parents=True, exist_ok=True)
-    table_path = folder / "item-analysis.csv"
-    with open(table_path, "w", newline="", encoding="utf-8") as handle:
+    path = folder / "item-analysis.csv"
+    columns = ["grade_id", "objective", "facility", "sd", "discrimination", "efficiency", "key", "answers_typed"]
+    with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["grade_id", "facility", "discrimination", "key", "answers_typed", "flags", "learners"])
-        for item in stats:
+        writer.writerow([*columns, "flags", "learners"])
+        for question in analysis.questions:
+            stats = question.stats
             writer.writerow(
                 [
-                    item.grade_id,
-                    f"{item.facility:.3f}",
-                    "" if item.discrimination is None else f"{item.discrimination:.3f}",
-                    item.key,
-                    "; ".join(f"{answer}={count}" for answer, count in item.answers.most_common()),
-                    "; ".join(item.flags),
-                    learners,
+                    question.grade_id,
+                    question.question.objective,
+                    *("" if value is None else f"{value:.3f}" for value in _numbers(stats)),
+                    question.key,
+                    "; ".join(f"{answer}={count}" for answer, count in question.answers.most_common()),
+                    "; ".join(str(flag) for flag in stats.flags),
+                    stats.learners,
                 ]
             )
-    figure = Figure(figsize=(max(6, 0.5 * len(stats) + 2), 4))
-    axes = figure.subplots()
-    positions = range(len(stats))
-    axes.bar([p - 0.2 for p in positions], [item.facility for item in stats], width=0.4, label="facility")
-    axes.bar(
-        [p + 0.2 for p in positions],
-        [item.discrimination or 0.0 for item in stats],
-        width=0.4,
-        label="discrimination",
-        hatch="//",
-    )
-    axes.axhline(HARD, linestyle=":", color="grey", label=f"facility below {HARD:.2f}: hard")
-    axes.axhline(WEAK, linestyle="--", color="grey", label=f"discrimination below {WEAK:.2f}: weak")
-    axes.set_xticks(list(positions), [item.label for item in stats])
-    axes.set_ylim(-1, 1.05)
-    axes.set_title(f"{assignment_id}: item analysis ({learners} learners)")
-    axes.legend(loc="lower left")
-    chart_path = folder / "item-analysis.png"
-    figure.savefig(chart_path, dpi=100, bbox_inches="tight")
-    return [table_path, chart_path]
+    return path
+
+
+def _numbers(stats: QuestionStats) -> tuple:
+    return stats.facility, stats.sd, stats.discrimination, stats.efficiency

@@ -14,15 +14,19 @@ from mesocourse.paths import QUESTIONS, ROOT
 
 MODULE_ASSIGNMENTS = ("foundations", "procedure", "depths", "contraindications", "aftercare")
 SECRET = b"authoring-test-secret"
+DEPTH = "Work out how deep a needle goes from its inserted length and angle"
+PRODUCT = "Check the planned product against the patient"
+ASEPSIS = "Explain why asepsis and sterile single-use material are not negotiable"
+NEXT_STEPS = "Tell the patient what happens next"
 
 
 def _mini(path):
     """A three-question assignment plus one written case, written to path."""
     cells = authoring.autograded_cells(
-        1, "depth", "Depth of 4 mm at 30 degrees? [ref-16a]", "number", 2.0, "4 x 0.5 [ref-16a]", secret=SECRET
+        1, "depth", "Depth of 4 mm at 30 degrees? [ref-16a]", "number", 2.0, "4 x 0.5 [ref-16a]", secret=SECRET, objective=DEPTH
     )
     cells += authoring.autograded_cells(
-        2, "pick", "Pick one [ref-20]", "letter", "B", "Because [ref-20]", options={"A": "a", "B": "b"}, secret=SECRET
+        2, "pick", "Pick one [ref-20]", "letter", "B", "Because [ref-20]", options={"A": "a", "B": "b"}, secret=SECRET, objective=PRODUCT
     )
     cells += authoring.autograded_cells(
         3,
@@ -34,8 +38,11 @@ def _mini(path):
         options={"A": "a", "B": "b", "C": "c"},
         points=2,
         secret=SECRET,
+        objective=ASEPSIS,
     )
-    cells += authoring.written_cells(1, "case", "What now? [ref-29]", "- point for X [ref-29]", "Do X.", 4)
+    cells += authoring.written_cells(
+        1, "case", "What now? [ref-29]", "- point for X [ref-29]", "Do X.", 4, objective=NEXT_STEPS
+    )
     notebook = authoring.new_assignment_notebook("Mini", "Test.", 5, cells)
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, path)
@@ -109,6 +116,28 @@ def test_unknown_reference_keys_are_reported(mini):
     nbformat.write(notebook, mini)
     problems = check_assignment(read_assignment(mini), SECRET)
     assert any("ref-999z" in problem for problem in problems)
+
+
+def test_each_question_carries_a_known_learning_objective(mini):
+    """The objective travels in the question cell; a missing one, or one no module names, is reported."""
+    source = read_assignment(mini)
+    assert [q.objective for q in source.autograded] == [DEPTH, PRODUCT, ASEPSIS]
+    assert source.written[0].objective == NEXT_STEPS
+    notebook, question = _cell(mini, "q01-depth-question")
+    del question.metadata["mesocourse"]
+    _, other = next((notebook, c) for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "q02-pick-question")
+    other.metadata["mesocourse"]["objective"] = "Juggle needles"
+    nbformat.write(notebook, mini)
+    problems = check_assignment(read_assignment(mini), SECRET)
+    assert any(p.startswith("mini/q01-depth: no learning objective") for p in problems)
+    assert any("q02-pick: the objective 'Juggle needles' is not one of the modules' objectives" in p for p in problems)
+
+
+def test_every_course_question_names_a_module_objective():
+    """Every autograded and written question of the course's own assignments tests one of the modules' objectives."""
+    known = authoring.course_objectives()
+    found = {q.grade_id: q.objective for s in _course_sources().values() for q in s.autograded + s.written}
+    assert {grade_id: objective for grade_id, objective in found.items() if objective not in known} == {}
 
 
 def test_a_solution_of_the_wrong_kind_cannot_be_built():

@@ -29,7 +29,8 @@ from mesocourse.grading.collect import collect_exchange, collect_folder
 from mesocourse.grading.course import Course, TrainerError
 from mesocourse.grading.export import export_csv, status_overview
 from mesocourse.grading.feedback import generate_feedback
-from mesocourse.grading.item_analysis import analyse, write_report
+from mesocourse.grading.cohort_report import write_html
+from mesocourse.grading.item_analysis import analyse, write_csv
 from mesocourse.grading.leaks import FEEDBACK, RELEASE, scan_bundle, scan_feedback, scan_files, scan_releases
 from mesocourse.grading.release import release, validate_notebook
 
@@ -38,6 +39,11 @@ pytestmark = pytest.mark.pipeline
 REAL = ("foundations", "procedure", "depths", "contraindications", "aftercare", "final-exam")
 TIMEOUT = 5  # seconds per cell in this test course, so the endless loop costs little
 MINI_MAX = 4.0  # autograded points of the mini assignment (1 + 2 + 1)
+# The learning objective each mini question tests (module objectives in assets/modules.yaml).
+PRODUCT = "Check the planned product against the patient"
+ASEPSIS = "Explain why asepsis and sterile single-use material are not negotiable"
+DEPTH = "Work out how deep a needle goes from its inserted length and angle"
+NEXT_STEPS = "Tell the patient what happens next"
 
 # The mini cohort: each learner's answers (None = left as released) and the points each question must score.
 # q1: one letter, key B (1 point); q2: select all, key A and C (2 points); q3: number 3.5 within 0.1 (1 point).
@@ -66,6 +72,7 @@ def _mini_source(course: Course) -> nbformat.NotebookNode:
         "B is right [ref-20].",
         options=dict(zip("ABCD", "abcd", strict=True)),
         secret=secret,
+        objective=PRODUCT,
     )
     cells += authoring.autograded_cells(
         2,
@@ -77,6 +84,7 @@ def _mini_source(course: Course) -> nbformat.NotebookNode:
         options=dict(zip("ABCD", "abcd", strict=True)),
         points=2,
         secret=secret,
+        objective=ASEPSIS,
     )
     cells += authoring.autograded_cells(
         3,
@@ -87,9 +95,10 @@ def _mini_source(course: Course) -> nbformat.NotebookNode:
         "5 x 0.71 [ref-16a].",
         tolerance=0.1,
         secret=secret,
+        objective=DEPTH,
     )
     cells += authoring.written_cells(
-        1, "call", "What now? [ref-29]", "- 1 point: calls the doctor [ref-29]", "Call.", 4
+        1, "call", "What now? [ref-29]", "- 1 point: calls the doctor [ref-29]", "Call.", 4, NEXT_STEPS
     )
     return authoring.new_assignment_notebook("Mini", "A small test assignment.", 5, cells)
 
@@ -424,16 +433,30 @@ def test_status_shows_who_submitted_what(course, cohort):
 
 
 def test_item_analysis_matches_the_cohort(course, cohort):
-    """Facility per question equals the share of graded learners whose answer earned its points."""
-    stats, learners = analyse(course, "mini")
+    """Facility per question equals the share of graded learners whose answer earned its points; the options typed
+    are counted from the graded copies and the objectives come from the source."""
+    analysis = analyse(course, "mini")
     graded = [expected for expected in (spec[1] for spec in COHORT.values()) if expected is not None]
-    assert learners == len(graded)
+    assert analysis.test.learners == len(graded)
     maximum = (1, 2, 1)
-    for index, item in enumerate(stats):
-        assert item.facility == pytest.approx(sum(e[index] / maximum[index] for e in graded) / len(graded))
-    assert stats[0].answers["B"] == 7
-    files = write_report(course, "mini", stats, learners)
-    assert all(path.stat().st_size > 0 for path in files)
+    for index, question in enumerate(analysis.questions):
+        expected = sum(e[index] / maximum[index] for e in graded) / len(graded)
+        assert question.stats.facility == pytest.approx(expected)
+    assert analysis.questions[0].answers["B"] == 7
+    assert {o.letter: o.chosen_by for o in analysis.questions[0].stats.options}["B"] == 7
+    assert [m.objective for m in analysis.objectives] == [PRODUCT, ASEPSIS, DEPTH]
+
+
+def test_the_cohort_report_page_names_who_waits(course, cohort):
+    """The trainer's page is written under grading/reports/, self-contained, and lists the learners who could not
+    be graded and those whose written answer waits for a mark."""
+    page = write_html(course, analyse(course, "mini"))
+    assert page == course.reports_dir / "mini" / "cohort-report.html"
+    text = page.read_text(encoding="utf-8")
+    assert "<script" not in text and 'src="http' not in text
+    assert "<td>invalid-json</td><td>unreadable</td>" in text
+    assert "written answers to mark</td>" in text
+    assert write_csv(course, analyse(course, "mini")).stat().st_size > 0
 
 
 # The learner bundle -------------------------------------------------------------------------------------------
