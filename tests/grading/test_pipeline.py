@@ -25,11 +25,11 @@ import pytest
 from mesocourse.grading import authoring
 from mesocourse.grading.autograde import GRADED, NOT_SUBMITTED, UNREADABLE, autograde
 from mesocourse.grading.bundle import DISABLED_LAB_PLUGINS, DISABLED_SERVER_EXTENSIONS, build_bundle
+from mesocourse.grading.cohort_report import write_html
 from mesocourse.grading.collect import collect_exchange, collect_folder
 from mesocourse.grading.course import Course, TrainerError
 from mesocourse.grading.export import export_csv, status_overview
 from mesocourse.grading.feedback import generate_feedback
-from mesocourse.grading.cohort_report import write_html
 from mesocourse.grading.item_analysis import analyse, write_csv
 from mesocourse.grading.leaks import FEEDBACK, RELEASE, scan_bundle, scan_feedback, scan_files, scan_releases
 from mesocourse.grading.release import release, validate_notebook
@@ -166,9 +166,8 @@ def cohort(course):
     _submit(course, "empty-file", raw=b"")
     _submit(course, "no-notebook", raw=b"sorry, sent the wrong file", name="notes.txt")
     before = _fingerprints(course.submitted_dir)
-    started = time.monotonic()
     results = {result.learner: result for result in autograde(course, "mini", timeout=TIMEOUT, show_progress=False)}
-    return {"results": results, "before": before, "seconds": time.monotonic() - started}
+    return {"results": results, "before": before}
 
 
 # Release ------------------------------------------------------------------------------------------------------
@@ -287,11 +286,6 @@ def test_trainers_see_the_marking_guide_in_formgrader(course, cohort):
     graded = nbformat.read(course.autograded_dir / "mix" / "mini" / "mini.ipynb", as_version=4)
     assert "Marking guide (trainer only)" in _cell(graded, "case1-call-question").source
     assert _cell(graded, "case1-call").source == "I would call the doctor."
-
-
-def test_grading_runs_in_a_few_seconds_per_learner(cohort):
-    """Twelve learners, one of them stuck for the time limit, take well under a minute on two workers."""
-    assert cohort["seconds"] < 90
 
 
 # Feedback -----------------------------------------------------------------------------------------------------
