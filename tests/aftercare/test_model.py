@@ -331,6 +331,15 @@ def test_quiz_aftercare_times_are_the_course_choices():
         assert option.correct == (item.end.days > 10), option.text
 
 
+def test_skin_disinfection_is_not_keyed_as_outbreak_prevention():
+    """KEY-5: the prevention data says the outbreaks came from water, equipment and vials; module 02's key agrees."""
+    rule = next(r for r in complications()["prevention"] if r["id"] == "disinfect-skin")
+    assert "water, equipment and vials" in " ".join(rule["why"].split()) and "ref-G3" in rule["references"]
+    options = load_bank("02-the-procedure").question("asepsis-practices").options
+    skin = [option for option in options if "skin" in option.text.lower()]
+    assert skin and not any(option.correct for option in skin)
+
+
 def test_the_vision_emergency_is_taught_with_the_allergy_emergency():
     """A change in vision after a facial injection is an emergency in the lookup and in the quiz's explanation."""
     assert advice_for(0, "vision-change").urgency == "emergency"
