@@ -357,7 +357,7 @@ def test_quiz_decisions_agree_with_the_screening_rules(bank_name, question_id):
     ],
 )
 def test_quiz_blood_thinner_keys_are_the_engine_instruction(bank_name, question_id):
-    """A prescribed blood thinner: the engine sends the patient to the doctor and says keep taking it; so does the key."""
+    """A prescribed blood thinner: the engine says doctor review and keep taking it, and so does the key."""
     decision = screen({"age": 60, "prescribed_blood_thinner": True})
     assert decision.outcome == "doctor-review"
     assert any(advice.text.startswith("Keep taking your prescribed blood thinner") for advice in decision.precare)
