@@ -340,6 +340,17 @@ def test_skin_disinfection_is_not_keyed_as_outbreak_prevention():
     assert skin and not any(option.correct for option in skin)
 
 
+def test_home_compresses_are_answered_in_the_data_the_handout_prints():
+    """SAF-4: only a clean cold pack or ice in a clean cloth; home remedies are countered with sources, not a seed."""
+    data = aftercare()
+    cold = data.item("cold-compress")
+    assert "ice wrapped in a clean cloth" in cold.handout and "ice wrapped in a clean cloth" in cold.why
+    assert {"ref-47f", "ref-kybella-faq"} <= set(cold.references)
+    nothing = data.item("nothing-else-on-the-skin")
+    assert "no source supports them" in " ".join(nothing.why.split())
+    assert {"ref-47h", "ref-F9"} <= set(nothing.references)
+
+
 def test_the_vision_emergency_is_taught_with_the_allergy_emergency():
     """A change in vision after a facial injection is an emergency in the lookup and in the quiz's explanation."""
     assert advice_for(0, "vision-change").urgency == "emergency"
