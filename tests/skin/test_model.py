@@ -185,6 +185,18 @@ def test_derived_and_unsourced_values_say_so():
                 assert layer.min is None and "No value" in layer.note
 
 
+def test_a_value_used_for_several_regions_is_never_marked_sourced():
+    """NUM-8, NUM-11: pooled facial values and the one body fat range are derived wherever they are used."""
+    seen = {}
+    for region in regions().values():
+        for layer in region.layers:
+            if layer.measured:
+                seen.setdefault((layer.key, layer.min, layer.max, layer.references), []).append((region.key, layer))
+    for (key, *_), uses in seen.items():
+        if len(uses) > 1:
+            assert all(layer.status == "derived" for _, layer in uses), [(r, key, lay.status) for r, lay in uses]
+
+
 def test_every_technique_resolves_its_references():
     """Every depth, angle, needle and detail of every technique traces to a reference that exists."""
     assert set(techniques()) >= {"intra-epidermal", "papule", "nappage", "point-by-point", "hypodermic"}
