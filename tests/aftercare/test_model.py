@@ -266,6 +266,98 @@ def test_quiz_numbers_are_the_data_numbers():
     assert bank.question("handout-date-across-year").answer == ends.day and ends.month == 1
 
 
+# One answer everywhere (issue "one answer everywhere", clinical review KEY-4): a question about one call keys the
+# level the lookup gives for that day and symptom, and names no other level in a wrong option.
+QUIZ_CALLS = {
+    "day-two-swelling": (2, "swelling"),
+    "emergency-signs": (0, "breathing-difficulty"),
+    "pale-patch-urgency": (0, "skin-pale-or-dusky"),
+    "late-dark-patch-urgency": (42, "skin-colour-change"),
+}
+
+
+@pytest.mark.parametrize("question_id", sorted(QUIZ_CALLS))
+def test_quiz_urgency_keys_are_the_lookup_levels(question_id):
+    """The right option names the lookup's level for that call; no wrong option names it."""
+    day, symptom = QUIZ_CALLS[question_id]
+    label = {level.name: level.label for level in urgency_levels()}[advice_for(day, symptom).urgency].lower()
+    options = load_bank("05-aftercare-and-complications").question(question_id).options
+    assert [label in option.text.lower() for option in options] == [option.correct for option in options], (
+        f"quiz question {question_id!r} does not key the lookup's level {label!r} for day {day}, {symptom}"
+    )
+
+
+# The options of the select-all "Call the clinic today" question, as calls the lookup answers.
+CALL_TODAY_OPTIONS = {
+    "Yellow discharge or pus": (2, "pus"),
+    "Redness that is still there on day 6": (6, "redness"),
+    "Pain that gets worse or spreads": (3, "spreading-pain"),
+    "An itchy rash and hives": (3, "rash-or-hives"),
+    "A small bruise on day 4": (4, "bruising"),
+    "A temperature of 38.5": (2, "fever-or-unwell"),
+    "A red line running up the leg": (4, "spreading-redness"),
+    "A patch near the injections turning white": (1, "skin-pale-or-dusky"),
+}
+
+
+def test_call_the_clinic_today_is_keyed_by_the_lookup():
+    """An option is right exactly when the lookup says "call": fever, red streaks and pale skin are urgent, now."""
+    options = load_bank("05-aftercare-and-complications").question("call-the-clinic-signs").options
+    for option in options:
+        start = next((s for s in CALL_TODAY_OPTIONS if option.text.startswith(s)), None)
+        assert start, f"option {option.text!r} is not tied to the lookup"
+        day, symptom = CALL_TODAY_OPTIONS[start]
+        assert option.correct == (advice_for(day, symptom).urgency == "call"), option.text
+    assert len(options) == len(CALL_TODAY_OPTIONS)
+
+
+def test_quiz_aftercare_times_are_the_course_choices():
+    """The sauna key is the course's time, and each day-10 option is right exactly when its item lasts past day 10."""
+    bank = load_bank("05-aftercare-and-complications")
+    data = aftercare()
+    sauna = next(o for o in bank.question("sauna-course-choice").options if o.correct)
+    assert sauna.text.startswith(data.item("no-heat-or-swimming").end.text())
+    day_10_items = {
+        "Avoid strong sun": "sun-protection",
+        "No sauna": "no-heat-or-swimming",
+        "No peels": "no-peels-or-laser",
+        "No makeup": "no-makeup",
+        "No massage": "no-massage-or-devices",
+    }
+    options = bank.question("still-applies-day-10").options
+    assert len(options) == len(day_10_items)
+    for option in options:
+        item = data.item(next(i for start, i in day_10_items.items() if option.text.startswith(start)))
+        assert option.correct == (item.end.days > 10), option.text
+
+
+def test_skin_disinfection_is_not_keyed_as_outbreak_prevention():
+    """KEY-5: the prevention data says the outbreaks came from water, equipment and vials; module 02's key agrees."""
+    rule = next(r for r in complications()["prevention"] if r["id"] == "disinfect-skin")
+    assert "water, equipment and vials" in " ".join(rule["why"].split()) and "ref-G3" in rule["references"]
+    options = load_bank("02-the-procedure").question("asepsis-practices").options
+    skin = [option for option in options if "skin" in option.text.lower()]
+    assert skin and not any(option.correct for option in skin)
+
+
+def test_home_compresses_are_answered_in_the_data_the_handout_prints():
+    """SAF-4: only a clean cold pack or ice in a clean cloth; home remedies are countered with sources, not a seed."""
+    data = aftercare()
+    cold = data.item("cold-compress")
+    assert "ice wrapped in a clean cloth" in cold.handout and "ice wrapped in a clean cloth" in cold.why
+    assert {"ref-47f", "ref-kybella-faq"} <= set(cold.references)
+    nothing = data.item("nothing-else-on-the-skin")
+    assert "no source supports them" in " ".join(nothing.why.split())
+    assert {"ref-47h", "ref-F9"} <= set(nothing.references)
+
+
+def test_the_vision_emergency_is_taught_with_the_allergy_emergency():
+    """A change in vision after a facial injection is an emergency in the lookup and in the quiz's explanation."""
+    assert advice_for(0, "vision-change").urgency == "emergency"
+    explanation = load_bank("05-aftercare-and-complications").question("emergency-signs").explanation
+    assert "vision" in explanation and "emergency" in explanation
+
+
 # --- urgent pathways (clinical review SAF-1, SAF-2, NUM-10) ---------------------------------------------------
 
 

@@ -142,3 +142,12 @@ def test_quiz_waiting_questions_agree_with_the_engine(question_id, answers):
     finding = screen({"age": 30, **answers}).findings[0]
     question = load_bank("06-case-scenarios").question(question_id)
     assert question.answer == finding.remaining and question.unit == finding.rule.waiting_time.unit
+
+
+def test_a_case_plays_a_prescribed_anti_inflammatory():
+    """ENG-2: one case is a patient on a prescribed NSAID: doctor review, no countdown, keep taking it."""
+    case = next(case for case in course_cases() if case.intake.prescribed_nsaid)
+    decision = case.decision()
+    assert decision.outcome == "doctor-review"
+    assert not any(finding.detail for finding in decision.findings)
+    assert any(advice.text.startswith("Keep taking your prescribed anti-inflammatory") for advice in decision.precare)

@@ -326,15 +326,84 @@ QUIZ_PATIENTS = {
 }
 
 
-@pytest.mark.parametrize("question_id", sorted(QUIZ_PATIENTS))
-def test_quiz_decisions_agree_with_the_screening_rules(question_id):
+# Decision questions of other modules' quizzes (clinical review KEY-4: module 02 and module 04 gave an unwell patient
+# different answers); the same engine decides them.
+OTHER_QUIZ_PATIENTS = {
+    ("02-the-procedure", "unwell-on-the-day"): ({"age": 30, "unwell_today": True}, "defer", "Defer"),
+}
+
+
+@pytest.mark.parametrize(
+    ("bank_name", "question_id"),
+    [*(("04-contraindications-and-screening", q) for q in sorted(QUIZ_PATIENTS)), *sorted(OTHER_QUIZ_PATIENTS)],
+)
+def test_quiz_decisions_agree_with_the_screening_rules(bank_name, question_id):
     """The right option of each decision question is the engine's decision for that patient."""
-    answers, outcome, words = QUIZ_PATIENTS[question_id]
-    right = next(o for o in load_bank("04-contraindications-and-screening").question(question_id).options if o.correct)
+    answers, outcome, words = {**OTHER_QUIZ_PATIENTS, **{(bank_name, q): v for q, v in QUIZ_PATIENTS.items()}}[
+        (bank_name, question_id)
+    ]
+    right = next(o for o in load_bank(bank_name).question(question_id).options if o.correct)
     assert screen(answers).outcome == outcome
     assert right.text.startswith(words), (
         f"quiz question {question_id!r} marks {right.text!r}; the engine decides {outcome}"
     )
+
+
+@pytest.mark.parametrize(
+    ("bank_name", "question_id"),
+    [
+        ("02-the-procedure", "blood-thinner-prescribed"),
+        ("04-contraindications-and-screening", "blood-thinner-advice"),
+    ],
+)
+def test_quiz_blood_thinner_keys_are_the_engine_instruction(bank_name, question_id):
+    """A prescribed blood thinner: the engine says doctor review and keep taking it, and so does the key."""
+    decision = screen({"age": 60, "prescribed_blood_thinner": True})
+    assert decision.outcome == "doctor-review"
+    assert any(advice.text.startswith("Keep taking your prescribed blood thinner") for advice in decision.precare)
+    options = load_bank(bank_name).question(question_id).options
+    assert [o.text.startswith("Keep taking it") for o in options] == [o.correct for o in options]
+
+
+# Each option of the select-all questions of module 04, as the intake it describes.
+DO_NOT_TREAT_OPTIONS = {
+    "Pregnancy": {"pregnant": True},
+    "Breastfeeding": {"breastfeeding": True},
+    "Haemophilia": {"bleeding_disorder": True},
+    "Allergy to an ingredient": {"allergy_to_product_component": True},
+    "High blood pressure that is well controlled": {"high_blood_pressure": "controlled"},
+    "A few active acne spots": {"acne_at_site": True},
+}
+SILICON_OPTIONS = {
+    "A patient with diabetes": {"diabetes": "controlled"},
+    "A patient with kidney disease": {"kidney_disease": True},
+    "A pregnant or breastfeeding patient": {"pregnant": True},
+    "A patient with swelling (oedema)": {"pathological_oedema": True},
+    "A healthy 55-year-old": {"age": 55},
+}
+
+
+def _option_intakes(question_id, table):
+    """Each option of a bank-04 question with the intake the table gives for it; every option must be in it."""
+    options = load_bank("04-contraindications-and-screening").question(question_id).options
+    assert len(options) == len(table), question_id
+    for option in options:
+        start = next((s for s in table if option.text.startswith(s)), None)
+        assert start, f"option {option.text!r} of {question_id!r} is not tied to an intake"
+        yield option, {"age": 30, **table[start]}
+
+
+def test_do_not_treat_options_are_the_engine_decisions():
+    """An option is keyed "do not treat" exactly when the engine decides do not treat for it."""
+    for option, answers in _option_intakes("do-not-treat-list", DO_NOT_TREAT_OPTIONS):
+        assert option.correct == (screen(answers).outcome == "do-not-treat"), option.text
+
+
+def test_organic_silicon_options_are_the_engine_silicon_rules():
+    """An option is keyed "avoid silicon" exactly when a silicon rule fires for it."""
+    for option, answers in _option_intakes("organic-silicon", SILICON_OPTIONS):
+        fired = screen({**answers, "product_contains_organic_silicon": True}).findings
+        assert option.correct == any(f.rule.id.startswith("silicon-") for f in fired), option.text
 
 
 # ---- Clinical review 1: the returning patient, medicines, age, systemic disease, the product -------------------

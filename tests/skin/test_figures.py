@@ -127,7 +127,7 @@ def test_narrow_version_leaves_out_the_ruler():
 def test_alt_text_says_layers_needle_and_verdict(forehead_drawing):
     """The alt text holds the same facts as the picture for screen-reader users."""
     alt = forehead_drawing[1]
-    assert "dermis 0.76–1.97 mm" in alt and "30 degrees" in alt and "2.0 mm deep" in alt and "Warning" in alt
+    assert "dermis ≈ 0.76–1.97 mm" in alt and "30 degrees" in alt and "2.0 mm deep" in alt and "Warning" in alt
 
 
 def test_compare_adds_the_2008_course_column():

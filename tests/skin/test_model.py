@@ -185,6 +185,18 @@ def test_derived_and_unsourced_values_say_so():
                 assert layer.min is None and "No value" in layer.note
 
 
+def test_a_value_used_for_several_regions_is_never_marked_sourced():
+    """NUM-8, NUM-11: pooled facial values and the one body fat range are derived wherever they are used."""
+    seen = {}
+    for region in regions().values():
+        for layer in region.layers:
+            if layer.measured:
+                seen.setdefault((layer.key, layer.min, layer.max, layer.references), []).append((region.key, layer))
+    for (key, *_), uses in seen.items():
+        if len(uses) > 1:
+            assert all(layer.status == "derived" for _, layer in uses), [(r, key, lay.status) for r, lay in uses]
+
+
 def test_every_technique_resolves_its_references():
     """Every depth, angle, needle and detail of every technique traces to a reference that exists."""
     assert set(techniques()) >= {"intra-epidermal", "papule", "nappage", "point-by-point", "hypodermic"}
@@ -328,6 +340,33 @@ def test_numeric_quiz_depths_match_the_drawn_needle():
             args = question.figure["args"]
             depth = needle_depth(args["length_mm"], args["angle_deg"])
             assert abs(depth - question.answer) <= question.tolerance, question.id
+
+
+# Depth questions without a drawing, as the needle they describe: (bank, question) -> (inserted mm, angle, depth mm).
+QUIZ_NEEDLES = {
+    ("02-the-procedure", "gun-needle-depth"): (4, 60, None),
+    ("03-injection-depths", "depth-6mm-60"): (6, 60, None),
+    ("03-injection-depths", "length-for-1mm-at-30"): (None, 30, 1.0),
+}
+
+
+@pytest.mark.parametrize(("bank_name", "question_id"), sorted(QUIZ_NEEDLES))
+def test_numeric_quiz_depths_without_a_drawing_are_the_engine_geometry(bank_name, question_id):
+    """A depth (or needle length) asked in words is the one the engine's geometry gives, within the tolerance."""
+    length, angle, depth = QUIZ_NEEDLES[(bank_name, question_id)]
+    question = load_bank(bank_name).question(question_id)
+    expected = needle_depth(length, angle) if depth is None else depth / math.sin(math.radians(angle))
+    assert abs(question.answer - expected) <= question.tolerance, question_id
+
+
+@pytest.mark.parametrize("question_id", ["layer-4mm-30-forehead", "neck-papule-long-needle"])
+def test_layer_quiz_keys_name_the_layer_the_explorer_reads(question_id):
+    """Where a drawn needle ends: the right option names the layer the depth explorer finds, no wrong option does."""
+    question = load_bank("03-injection-depths").question(question_id)
+    args = question.figure["args"]
+    reading = read_needle(args["region"], args["length_mm"], args["angle_deg"], args["technique"])
+    word = {"fat": "in the fat", "dermis": "in the dermis", "epidermis": "in the epidermis"}[reading.finding.likely]
+    assert [word in option.text for option in question.options] == [option.correct for option in question.options]
 
 
 @pytest.mark.parametrize("technique", sorted(techniques()))
