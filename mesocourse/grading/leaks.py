@@ -16,8 +16,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from mesocourse.grading.authoring import DELIMITERS, read_assignment
-from mesocourse.grading.course import Course
+from mesocourse.grading.authoring import DELIMITERS, UNSEALED, read_assignment
+from mesocourse.grading.course import Course, TrainerError
 
 RELEASE, FEEDBACK, BUNDLE = "release", "feedback", "bundle"
 ALL = (RELEASE, FEEDBACK, BUNDLE)
@@ -71,12 +71,15 @@ def signatures(course: Course) -> list[Signature]:
     """Everything that marks a leak, built from every source assignment of the course."""
     found = [Signature("nbgrader delimiter", delimiter, ALL) for delimiter in DELIMITERS]
     found += [Signature("hidden-test code", word, BEFORE_GRADING) for word in HIDDEN_TEST_WORDS]
-    secret = course.secret().decode()
-    found.append(Signature("answer-key secret", secret, ALL))
+    try:
+        found.append(Signature("answer-key secret", course.secret(create=False).decode(), ALL))
+    except TrainerError:
+        pass  # no secret yet (nothing released): there is none to leak
+
     for assignment_id in course.assignments():
         source = read_assignment(course.source_notebook(assignment_id))
         for question in source.autograded:
-            if question.digest:
+            if question.digest and question.digest != UNSEALED:
                 found.append(Signature("key digest", question.digest, ALL, assignment_id))
             # Learners' own answers may equal a solution line, so solution lines are checked before grading only.
             found += [
