@@ -129,7 +129,8 @@ def lab_command(folder: Path, port: int | None = None, extra: list[str] | None =
         command.append(f"--ServerApp.port={port}")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # Jupyter refuses root unless told; containers often run as root
-    return [*command, *(extra or []), START]
+    # An absolute start page: JupyterLab resolves a relative one from where it was started, not from root_dir.
+    return [*command, *(extra or []), str(Path(folder) / START)]
 
 
 def lab_environment(base: dict | None = None) -> dict:
