@@ -45,9 +45,11 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@
 
+# Staff see only their learner workspace (learner-workspace/, git-ignored; WORKSPACE=... to put it elsewhere): the
+# modules and released assignments, with terminals off. Never assignments/ or grading/ (mesocourse/workspace.py).
+WORKSPACE ?= $(CURDIR)/learner-workspace
 course: $(INSTALLED)
-	JUPYTER_CONFIG_DIR="$(CURDIR)/jupyter-config/learner" $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) $(ALLOW_ROOT) \
-		--ServerApp.root_dir="$(CURDIR)" notebooks/00.00-Start-Here.ipynb
+	$(BIN)/python -m mesocourse.workspace --folder="$(WORKSPACE)" --port=$(PORT)
 
 test: $(INSTALLED) browser sandbox
 	$(BIN)/python -m pytest
@@ -144,6 +146,7 @@ bundle: $(INSTALLED)
 export-bank: $(INSTALLED)
 	$(MESOCOURSE) export-bank
 
+# The trainer's workspace is the course root (sources, grading/ and the secret): never open it for learners.
 # Formgrader reads nbgrader_config.py from the folder JupyterLab starts in: the course root.
 formgrader: $(INSTALLED)
 	@echo "In JupyterLab, open the Nbgrader menu > Formgrader to mark the written answers."

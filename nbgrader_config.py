@@ -4,15 +4,23 @@ from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor, ClearMetadataPrep
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
+    ClearHiddenTests,
+    ClearMarkScheme,
     ClearOutput,
+    ClearSolutions,
+    ComputeChecksums,
     DeduplicateIds,
     Execute,
     GetGrades,
     IgnorePattern,
+    IncludeHeaderFooter,
+    InstantiateTests,
     LimitOutput,
+    LockCells,
     OverwriteCells,
     OverwriteKernelspec,
     SaveAutoGrades,
+    SaveCells,
 )
 
 from mesocourse.grading.preprocessors import (
@@ -21,6 +29,7 @@ from mesocourse.grading.preprocessors import (
     HoldBackHiddenTests,
     RestoreGradingMetadata,
     ScoreAnswersAsData,
+    SealKeys,
     TruncateLongOutput,
 )
 from mesocourse.grading.sandbox import SandboxedExecute
@@ -36,6 +45,23 @@ c.CourseDirectory.autograded_directory = "grading/autograded"
 c.CourseDirectory.feedback_directory = "grading/feedback"
 c.CourseDirectory.solution_directory = "grading/solution"
 c.CourseDirectory.db_url = "sqlite:///grading/gradebook.db"
+# The sources in assignments/ are public and hold no key: release seals each hidden test with the clinic's secret
+# (grading/answer-key-secret.txt) before nbgrader saves it in the gradebook; formgrader's Generate does the same.
+c.GenerateAssignment.preprocessors = [
+    SealKeys,
+    IncludeHeaderFooter,
+    InstantiateTests,
+    LockCells,
+    ClearSolutions,
+    ClearOutput,
+    CheckCellMetadata,
+    ComputeChecksums,
+    SaveCells,
+    ClearHiddenTests,
+    ClearMarkScheme,
+    ComputeChecksums,
+    CheckCellMetadata,
+]
 # Never copy checkpoints, caches or the answer-key secret along with an assignment.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "answer-key-secret.txt"]
 

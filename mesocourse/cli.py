@@ -24,6 +24,7 @@ A round with a cohort, run from the course folder:
   mesocourse report foundations            cohort report: questions to review, objectives, who needs a word
   mesocourse cues                          whether the questions give answers away (longest option, key letters)
   mesocourse export-bank                   the self-study quizzes as Moodle XML and GIFT, for your LMS
+  mesocourse keys show                     where the clinic's answer-key secret is and how to back it up
 
 Run `mesocourse COMMAND --help` for the options of one command.
 """
@@ -86,8 +87,16 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("assignment", nargs="*", help="assignment ids (default: all)")
     sub.add_argument("--quick", action="store_true", help="skip running the notebooks")
 
-    sub = command("seal", "recompute the key digests of hidden tests from the solutions (after editing a key)")
-    sub.add_argument("assignment", nargs="*", help="assignment ids (default: all)")
+    sub = command(
+        "keys",
+        "the clinic's answer-key secret: where it is, rotate it, strip keys from sources",
+        "The secret (grading/answer-key-secret.txt, ignored by git) seals the keys of every assignment you release. "
+        "`keys show` says where it is and how to back it up; `keys rotate` makes a new one (the old one is kept as "
+        "a dated backup and refused from then on) and seals every released assignment again; `keys strip` puts the "
+        "placeholder back in sources' hidden tests before you commit them (sources are public).",
+    )
+    sub.add_argument("action", choices=["show", "rotate", "strip"], help="what to do")
+    sub.add_argument("assignment", nargs="*", help="for strip: assignment ids (default: all)")
 
     sub = command(
         "export-bank",
@@ -108,7 +117,9 @@ def _parser() -> argparse.ArgumentParser:
 def _course(args):
     from mesocourse.grading.course import Course
 
-    return Course(Path(args.course)) if args.course else Course()
+    course = Course(Path(args.course)) if args.course else Course()
+    args.opened_course = course
+    return course
 
 
 def _release(args) -> int:
@@ -247,14 +258,29 @@ def _check(args) -> int:
     return 1 if problems else 0
 
 
-def _seal(args) -> int:
-    from mesocourse.grading.authoring import seal
+def _keys(args) -> int:
+    from mesocourse.grading import clinic_key
+    from mesocourse.grading.authoring import unseal
 
     course = _course(args)
-    ids = [course.require_assignment(name) for name in args.assignment] or course.assignments()
-    for assignment in ids:
-        changed = seal(course.source_notebook(assignment), course.secret())
-        print(f"{assignment}: {', '.join(changed) + ' resealed' if changed else 'keys already match the solutions'}")
+    if args.action == "show":
+        print(clinic_key.describe(course))
+        return 0
+    if args.action == "strip":
+        ids = [course.require_assignment(name) for name in args.assignment] or course.assignments()
+        for assignment in ids:
+            changed = unseal(course.source_notebook(assignment))
+            print(f"{assignment}: {f'{len(changed)} keys stripped' if changed else 'holds no key'}")
+        return 0
+    result = clinic_key.rotate(course)
+    where = clinic_key.shown(course, result.path)
+    print(f"New answer-key secret: {where}.")
+    if result.backup:
+        print(f"The old one is kept in {clinic_key.shown(course, result.backup)} and is refused from now on.")
+    if result.gradebook_backup:
+        print(f"The gradebook as it was: {clinic_key.shown(course, result.gradebook_backup)}.")
+    sealed = ", ".join(result.resealed) if result.resealed else "none released yet"
+    print(f"Sealed again with the new secret: {sealed}.\n{clinic_key.BACKUP_ADVICE}")
     return 0
 
 
@@ -326,7 +352,7 @@ HANDLERS = {
     "report": _report,
     "bundle": _bundle,
     "check": _check,
-    "seal": _seal,
+    "keys": _keys,
     "leaks": _leaks,
     "cues": _cues,
     "export-bank": _export_bank,
@@ -363,6 +389,17 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print(f"mesocourse {args.command}: stopped. Submissions are untouched; run the command again.", file=sys.stderr)
         return 130
+    finally:
+        _announce_secret(args)
+
+
+def _announce_secret(args) -> None:
+    """Tell the trainer, once, that this command made the clinic's answer-key secret and how to keep it."""
+    course = getattr(args, "opened_course", None)
+    if course is not None and course.secret_created:
+        from mesocourse.grading.clinic_key import created_notice
+
+        print(created_notice(course, course.secret_created))
 
 
 if __name__ == "__main__":

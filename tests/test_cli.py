@@ -24,7 +24,7 @@ COMMANDS = (
     "report",
     "bundle",
     "check",
-    "seal",
+    "keys",
     "cues",
 )
 
@@ -37,7 +37,8 @@ def course_root(tmp_path_factory):
     with open(root / "nbgrader_config.py", "a", encoding="utf-8") as config:
         config.write(f"\nc.Exchange.root = {str(root / 'no-exchange')!r}\n")
     (root / "assignments" / "mini").mkdir(parents=True)
-    (root / "assignments" / "answer-key-secret.txt").write_text("cli-test-secret\n", encoding="utf-8")
+    (root / "grading").mkdir()
+    (root / "grading" / "answer-key-secret.txt").write_text("cli-test-secret\n", encoding="utf-8")
     cells = authoring.autograded_cells(
         1,
         "pick",
@@ -149,12 +150,16 @@ def test_status_lists_released_and_unreleased_assignments(course_root, capsys):
     assert code == 0 and "No submissions collected yet." in out and "Not released yet: later" in out
 
 
-def test_check_and_seal_report_per_assignment(course_root, capsys):
-    """check --quick says ok per assignment; seal says when keys already match."""
+def test_check_and_strip_report_per_assignment(course_root, capsys):
+    """check --quick says ok per assignment; keys strip takes the digest out of a source, once."""
     code, out, _ = run(course_root, capsys, "check", "--quick", "mini")
     assert code == 0 and "mini: ok" in out
-    code, out, _ = run(course_root, capsys, "seal", "mini")
-    assert code == 0 and "mini: keys already match the solutions" in out
+    code, out, _ = run(course_root, capsys, "keys", "strip", "later")
+    assert code == 0 and "later: 1 keys stripped" in out
+    code, out, _ = run(course_root, capsys, "keys", "strip", "later")
+    assert code == 0 and "later: holds no key" in out
+    code, out, _ = run(course_root, capsys, "check", "--quick", "later")
+    assert code == 0 and "later: ok" in out
 
 
 def test_the_console_script_is_installed():

@@ -98,11 +98,18 @@ def test_trainer_keeps_formgrader():
 
 
 def test_make_course_uses_the_learner_settings_on_localhost_and_opens_the_start_page():
-    """`make course` starts JupyterLab with the learner settings, on 127.0.0.1, opening the start page."""
+    """`make course` serves the learner workspace with the learner settings, on 127.0.0.1, opening the start page."""
+    from mesocourse import workspace
+
     recipe = subprocess.run(["make", "-n", "-s", "course"], cwd=ROOT, capture_output=True, text=True, check=True)
-    lines = recipe.stdout.replace("\\\n", " ").splitlines()
-    command = next(line for line in lines if "jupyter lab" in line or "jupyter-lab" in line)
-    assert "JUPYTER_CONFIG_DIR=" in command and "jupyter-config/learner" in command
-    assert "--ServerApp.ip=127.0.0.1" in command
-    assert "notebooks/00.00-Start-Here.ipynb" in command
-    assert "token=''" not in command and 'token=""' not in command
+    command = next(line for line in recipe.stdout.splitlines() if "mesocourse.workspace" in line)
+    assert "learner-workspace" in command
+    lab = " ".join(workspace.lab_command(ROOT / "learner-workspace", 8888))
+    assert workspace.lab_environment({})["JUPYTER_CONFIG_DIR"] == str(CONFIG / "learner")
+    assert "--ServerApp.ip=127.0.0.1" in lab and lab.endswith("notebooks/00.00-Start-Here.ipynb")
+    assert "token=" not in lab
+
+
+def test_learners_get_no_terminal():
+    """A terminal could read any file the account can, outside the served folder: off for learners."""
+    assert server_config("learner").ServerApp.terminals_enabled is False

@@ -23,6 +23,11 @@ c.ServerApp.jpserver_extensions = {
     "nbgrader.server_extensions.validate_assignment": False,
 }
 
+# No terminal: from one, a learner could read any file their account can, outside the workspace JupyterLab serves.
+# (JupyterLab already refuses file-browser and contents-API paths outside its root folder, `../` included.)
+c.ServerApp.terminals_enabled = False
+c.ContentsManager.allow_hidden = False
+
 # A learner's own JupyterLab preferences and open tabs stay in their home as usual, never in the course folder.
 _home_lab = Path.home() / ".jupyter" / "lab"
 c.LabApp.user_settings_dir = os.environ.get("JUPYTERLAB_SETTINGS_DIR", str(_home_lab / "user-settings"))

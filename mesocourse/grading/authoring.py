@@ -5,6 +5,7 @@ An autograded question is three cells sharing a readable grade id such as `q03-d
   * `<id>-answer`    the learner's cell: `answer_q3 = ""`, with the key inside ### BEGIN/END SOLUTION;
   * `<id>`           read-only autograder test worth the points: a visible format check, then hidden tests
                      (### BEGIN/END HIDDEN TESTS) that compare a keyed digest (see keys.py), never the plain key.
+                     Sources in git hold the placeholder UNSEALED: release seals the digest with the clinic's secret.
 A written case answer is two cells: `<id>-question` (read-only, the rubric inside ### BEGIN/END MARK SCHEME so
 only the trainer sees it, in formgrader) and `<id>` (manually graded markdown answer worth the points).
 """
@@ -32,6 +33,8 @@ LETTER_NAMES = "ABCDEFGH"
 HIDDEN_SOURCE = {"jupyter": {"source_hidden": True}, "tags": ["hide-input"]}
 # Where a question cell carries the learning objective it tests (one of the module objectives in assets/modules.yaml).
 COURSE_METADATA = "mesocourse"
+# What a public source holds where the digest goes: a digest made with a secret anyone has would be no key at all.
+UNSEALED = "sealed-at-release"
 TEXT_STUB = "*Write your answer here, in your own words (replace this line).*"
 
 
@@ -196,7 +199,7 @@ def autograded_cells(
         answer_source, metadata={"nbgrader": nbgrader_metadata(f"{grade_id}-answer", solution=True)}
     )
 
-    digest = answer_digest(grade_id, solution, kind, decimals, secret or read_secret())
+    digest = answer_digest(grade_id, solution, kind, decimals, secret) if secret else UNSEALED
     extras = [f"choices={_python(choices)}"]
     if kind == NUMBER:
         extras = [f"decimals={decimals}", f"tolerance={_python(float(tolerance))}"]
@@ -459,7 +462,7 @@ def check_assignment(source: AssignmentSource, secret: bytes | None = None) -> l
             continue
         expected = answer_digest(question.grade_id, question.solution, question.kind, question.decimals, secret)
         if question.digest != expected:
-            problems.append(f"{where}: the key digest does not match the solution (run `mesocourse seal`)")
+            problems.append(f"{where}: the key digest does not match the solution (release seals it again)")
         if not question.explanation.strip():
             problems.append(f"{where}: the hidden test needs an explanation for feedback")
         if question.kind in (LETTER, LETTERS):
@@ -496,10 +499,7 @@ def _reference_problems(where: str, text: str) -> list[str]:
     return problems
 
 
-def seal(path: Path | str, secret: bytes | None = None) -> list[str]:
-    """Rewrite each hidden test's digest from the solution in its answer cell; returns the grade ids changed."""
-    path = Path(path)
-    secret = secret or read_secret(find_secret_file(path.parent))
+def _rewrite_digests(path: Path, digest_for) -> list[str]:
     source = read_assignment(path)
     if source.problems:
         raise AuthoringError(f"{path}: " + "; ".join(source.problems))
@@ -507,7 +507,7 @@ def seal(path: Path | str, secret: bytes | None = None) -> list[str]:
     by_id = {_meta(cell).get("grade_id"): cell for cell in notebook.cells}
     changed = []
     for question in source.autograded:
-        expected = answer_digest(question.grade_id, question.solution, question.kind, question.decimals, secret)
+        expected = digest_for(question)
         if question.digest == expected:
             continue
         cell = by_id[question.grade_id]
@@ -516,3 +516,15 @@ def seal(path: Path | str, secret: bytes | None = None) -> list[str]:
     if changed:
         nbformat.write(notebook, path)
     return changed
+
+
+def seal(path: Path | str, secret: bytes | None = None) -> list[str]:
+    """Rewrite each hidden test's digest from the solution in its answer cell; returns the grade ids changed."""
+    path = Path(path)
+    secret = secret or read_secret(find_secret_file(path.parent))
+    return _rewrite_digests(path, lambda q: answer_digest(q.grade_id, q.solution, q.kind, q.decimals, secret))
+
+
+def unseal(path: Path | str) -> list[str]:
+    """Put the UNSEALED placeholder in every hidden test, as a public source keeps it; returns the ids changed."""
+    return _rewrite_digests(Path(path), lambda q: UNSEALED)

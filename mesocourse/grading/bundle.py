@@ -62,8 +62,13 @@ def page_config() -> dict:
 
 
 def server_config() -> dict:
-    """Jupyter server settings for learners: formgrader and the course list (trainer tools) not loaded."""
-    return {"ServerApp": {"jpserver_extensions": {name: False for name in DISABLED_SERVER_EXTENSIONS}}}
+    """Jupyter server settings for learners: formgrader and the course list (trainer tools) not loaded, no terminal."""
+    return {
+        "ServerApp": {
+            "jpserver_extensions": {name: False for name in DISABLED_SERVER_EXTENSIONS},
+            "terminals_enabled": False,
+        }
+    }
 
 
 def learner_pyproject(course: Course) -> str:
@@ -149,6 +154,12 @@ browser. Next time it opens straight away. Without `make`:
 2. Send the saved `.ipynb` file to your trainer as agreed (for example by e-mail), keeping its name.
 
 Your quiz progress in the modules stays on your computer (in `.mesocourse` in your home folder).
+
+## Who uses what
+
+This folder is the learner's: it holds the modules and the released assignments, never the solutions, the
+hidden tests or the clinic's answer-key secret. Those stay with your trainer, in the trainer's own copy of the
+course. JupyterLab opens with its terminal switched off.
 
 ## For the clinic's JupyterHub
 

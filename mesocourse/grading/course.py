@@ -50,6 +50,8 @@ class Course:
         if not (self.root / CONFIG_FILE).is_file():
             raise TrainerError(f"{self.root} has no {CONFIG_FILE}: is this the course folder?")
         self.overrides = overrides or Config()
+        # Set when this session made the clinic's answer-key secret, so the command can say where it is.
+        self.secret_created: Path | None = None
         ensure_tools_on_path()
 
     @cached_property
@@ -66,10 +68,14 @@ class Course:
         config.merge(self.overrides)
         return config
 
-    def secret(self) -> bytes:
-        """The course's answer-key secret (assignments/answer-key-secret.txt), or a TrainerError saying it is gone."""
+    def secret(self, create: bool = True) -> bytes:
+        """The clinic's answer-key secret, made on first use (before any release), or a TrainerError saying why not."""
         from mesocourse.grading.keys import MissingSecret, find_secret_file, read_secret
 
+        if create:
+            from mesocourse.grading.clinic_key import ensure_secret
+
+            self.secret_created = ensure_secret(self) or self.secret_created
         try:
             return read_secret(find_secret_file(self.root))
         except MissingSecret as missing:

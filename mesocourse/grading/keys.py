@@ -1,25 +1,42 @@
 """Answer keys as keyed digests: hidden tests compare digests, so even a hidden test that leaks shows no answer.
 
 A hidden test holds `check_key(grade_id, answer, kind, digest, explanation=...)`. The digest is an HMAC of the
-grade id and the normalised answer under the course's secret (assignments/answer-key-secret.txt, trainers only).
-With only five letters to try, a plain hash of "B" would be guessed at once; without the secret it cannot be.
+grade id and the normalised answer under the clinic's own secret, made at release time. The secret lives in the
+trainer's workspace (grading/answer-key-secret.txt, git-ignored, mode 0600), never in the public sources: with
+only five letters to try, a plain hash of "B" would be guessed at once; without the secret it cannot be.
 """
 
 import hashlib
 import hmac
 import os
+import re
 from pathlib import Path
 
 from mesocourse.grading.answer_format import LETTER, LETTERS, NUMBER, format_problem
 from mesocourse.paths import ROOT
 
 SECRET_FILE_NAME = "answer-key-secret.txt"
+SECRET_FOLDER = "grading"
 SECRET_VARIABLE = "MESOCOURSE_ANSWER_KEY_SECRET_FILE"
+# Secrets the course makes look like this, so a scan of the repository can recognise one.
+SECRET_PREFIX = "mesocourse-answer-key-v1-"
+SECRET_PATTERN = re.compile(re.escape(SECRET_PREFIX) + r"[0-9a-f]{64}")
+RETIRED_FOLDER = "retired-keys"
 DIGEST_LENGTH = 32
+# Fingerprints (sha256 of the secret line) of secrets anyone can have: never accepted for grading.
+REFUSED_FINGERPRINTS = {
+    "144b574661dd6f21f6bafc1d67cbe23a2276215af12ccc42668130ae6970a62d": (
+        "it was published with the course's source (it is in the public repository's history)"
+    ),
+}
 
 
 class MissingSecret(RuntimeError):
-    """The course's answer-key secret cannot be found, so no answer can be checked."""
+    """The clinic's answer-key secret cannot be found or may not be used, so no answer can be checked."""
+
+
+class RefusedSecret(MissingSecret):
+    """A secret that anyone can know (published, or retired by `mesocourse keys rotate`)."""
 
 
 class WrongAnswer(AssertionError):
@@ -30,35 +47,67 @@ class WrongAnswer(AssertionError):
         return str(self).splitlines()
 
 
+def fingerprint(secret: bytes) -> str:
+    """A one-way name for a secret (sha256), safe to print, to log and to keep in a refused list."""
+    return hashlib.sha256(secret).hexdigest()
+
+
 def find_secret_file(start: Path | None = None) -> Path:
-    """The secret file: $MESOCOURSE_ANSWER_KEY_SECRET_FILE, else assignments/ in the nearest course folder above."""
+    """The secret file: $MESOCOURSE_ANSWER_KEY_SECRET_FILE, else grading/ of the nearest course folder above."""
     configured = os.environ.get(SECRET_VARIABLE)
     if configured:
-        return Path(configured)
+        return Path(configured).expanduser()
     here = (start or Path.cwd()).resolve()
-    # Autograding runs in grading/autograded/<learner>/<assignment>/, validation in assignments/<assignment>/:
-    # both sit inside the course folder whose assignments/ holds the secret.
+    # Release and validation run in the course folder or below grading/: both find the course's grading/ above.
     for folder in (here, *here.parents):
-        candidate = folder / "assignments" / SECRET_FILE_NAME
+        candidate = folder / SECRET_FOLDER / SECRET_FILE_NAME
         if candidate.is_file():
             return candidate
-    return ROOT / "assignments" / SECRET_FILE_NAME
+        if (folder / "nbgrader_config.py").is_file():
+            return candidate
+    return ROOT / SECRET_FOLDER / SECRET_FILE_NAME
+
+
+def retired_fingerprints(path: Path) -> dict[str, str]:
+    """Fingerprints of the secrets `keys rotate` retired next to this secret file, with the backup's name."""
+    folder = path.parent / RETIRED_FOLDER
+    retired = {}
+    for backup in sorted(folder.glob("answer-key-secret-*.txt")) if folder.is_dir() else []:
+        try:
+            token = _token(backup.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            continue
+        if token:
+            retired[fingerprint(token)] = f"`mesocourse keys rotate` retired it (backup {backup.name})"
+    return retired
+
+
+def _token(text: str) -> bytes | None:
+    tokens = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    return tokens[0].encode("utf-8") if tokens else None
 
 
 def read_secret(path: Path | None = None) -> bytes:
-    """The secret token (first line of the file that is not a # comment)."""
+    """The secret token (first line of the file that is not a # comment), refused if anyone can know it."""
     path = path or find_secret_file()
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        token = _token(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise MissingSecret(
-            f"The answer-key secret {path} is missing, so answers cannot be checked. "
-            "Restore it from the course repository (it sits next to the source assignments)."
+            f"The clinic's answer-key secret {path} is missing, so answers cannot be checked: restore it from "
+            "your backup, or run `mesocourse keys rotate` to make a new one and seal every released assignment again."
         ) from None
-    tokens = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
-    if not tokens:
+    except (OSError, UnicodeDecodeError) as error:
+        raise MissingSecret(f"The clinic's answer-key secret {path} cannot be read ({error}).") from None
+    if token is None:
         raise MissingSecret(f"The answer-key secret file {path} holds no secret line.")
-    return tokens[0].encode("utf-8")
+    why = REFUSED_FINGERPRINTS.get(fingerprint(token)) or retired_fingerprints(path).get(fingerprint(token))
+    if why:
+        raise RefusedSecret(
+            f"The answer-key secret in {path} may not be used, because {why}: "
+            "run `mesocourse keys rotate` to make your clinic's own and seal every released assignment again."
+        )
+    return token
 
 
 def canonical_answer(answer, kind: str, decimals: int = 1) -> str:

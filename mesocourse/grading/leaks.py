@@ -7,6 +7,7 @@ text and outputs, HTML as text (tags removed), any other text file as is.
 """
 
 import base64
+import contextlib
 import binascii
 import html
 import json
@@ -16,8 +17,10 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from mesocourse.grading.authoring import DELIMITERS, read_assignment
-from mesocourse.grading.course import Course
+from mesocourse.grading.answer_format import KINDS
+from mesocourse.grading.authoring import DELIMITERS, UNSEALED, read_assignment
+from mesocourse.grading.course import Course, TrainerError
+from mesocourse.grading.keys import answer_digest
 
 RELEASE, FEEDBACK, BUNDLE = "release", "feedback", "bundle"
 ALL = (RELEASE, FEEDBACK, BUNDLE)
@@ -71,13 +74,24 @@ def signatures(course: Course) -> list[Signature]:
     """Everything that marks a leak, built from every source assignment of the course."""
     found = [Signature("nbgrader delimiter", delimiter, ALL) for delimiter in DELIMITERS]
     found += [Signature("hidden-test code", word, BEFORE_GRADING) for word in HIDDEN_TEST_WORDS]
-    secret = course.secret().decode()
-    found.append(Signature("answer-key secret", secret, ALL))
+    try:
+        secret = course.secret(create=False)
+    except TrainerError:
+        secret = None  # no secret yet (nothing released): no secret and no sealed digest to leak
+    if secret:
+        found.append(Signature("answer-key secret", secret.decode(), ALL))
+
     for assignment_id in course.assignments():
         source = read_assignment(course.source_notebook(assignment_id))
         for question in source.autograded:
-            if question.digest:
-                found.append(Signature("key digest", question.digest, ALL, assignment_id))
+            # The digest release seals into the gradebook, and any a source holds itself.
+            digests = {question.digest} - {"", UNSEALED}
+            if secret and question.kind in KINDS and question.solution is not None:
+                with contextlib.suppress(ValueError, TypeError, OverflowError):
+                    digests.add(
+                        answer_digest(question.grade_id, question.solution, question.kind, question.decimals, secret)
+                    )
+            found += [Signature("key digest", digest, ALL, assignment_id) for digest in sorted(digests)]
             # Learners' own answers may equal a solution line, so solution lines are checked before grading only.
             found += [
                 Signature("solution", line, BEFORE_GRADING, assignment_id, scoped=True)

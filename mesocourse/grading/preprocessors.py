@@ -8,10 +8,13 @@
 * HoldBackHiddenTests / ScoreAnswersAsData (autograde, around Execute): each course answer is read from the
   notebook as data before anything runs, the kernel runs test cells without their hidden tests, and the score
   is decided afterwards in the grading process (scoring.py), whatever the submission's code did.
+* SealKeys (release, first): the public sources hold no key digest; each hidden test gets its digest here, from
+  the solution and the clinic's secret, so the gradebook's copy is the only sealed one.
 * HideGradingCode (feedback): removes hidden tests and marking guides from every cell before the HTML is made
   (nbgrader shows hidden tests in feedback by design) and opens the feedback with a plain results table.
 """
 
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -26,8 +29,11 @@ from mesocourse.grading.authoring import (
     END_HIDDEN,
     END_RUBRIC,
     END_SOLUTION,
+    AuthoringError,
     question_label,
+    read_assignment,
     region,
+    seal,
 )
 from mesocourse.grading.course import awaiting_marks
 from mesocourse.grading.keys import find_secret_file, read_secret
@@ -35,6 +41,29 @@ from mesocourse.grading.scoring import hidden_key, judge, read_answer, verdict_o
 
 TRUNCATION_NOTE = "\n… [output cut here: it was {size:,} characters long]"
 SUMMARY_TAG = "mesocourse-feedback-summary"
+
+
+class SealKeys(NbGraderPreprocessor):
+    """At release, before nbgrader saves the source cells: seal every hidden test's key with the clinic's secret."""
+
+    def preprocess(self, nb, resources):
+        """Seal a scratch copy (the course's own layout check and sealing), then take its test cells' sources."""
+        info = resources["nbgrader"]
+        secret = read_secret(find_secret_file(Path(info["db_url"].removeprefix("sqlite:///")).parent))
+        with tempfile.TemporaryDirectory(prefix="mesocourse-seal-") as scratch:
+            copy = Path(scratch) / info["assignment"] / f"{info['notebook']}.ipynb"
+            copy.parent.mkdir()
+            nbformat.write(nb, copy)
+            if not read_assignment(copy).autograded:
+                return nb, resources  # not one of the course's own assignments: nothing to seal
+            try:
+                seal(copy, secret)
+            except AuthoringError as problem:
+                raise AuthoringError(f"the keys of {info['assignment']} could not be sealed: {problem}") from None
+            sealed = nbformat.read(copy, as_version=4)
+        for cell, sealed_cell in zip(nb.cells, sealed.cells, strict=True):
+            cell.source = sealed_cell.source
+        return nb, resources
 
 
 class DropMalformedMetadata(NbGraderPreprocessor):

@@ -5,12 +5,13 @@ check), every hidden test must pass on the solutions (nbgrader's Validator, run 
 generate_assignment writes grading/release/<id>/ and the gradebook entry, and the leak guard scans the result.
 """
 
+import contextlib
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mesocourse.grading.authoring import check_assignment, read_assignment
+from mesocourse.grading.authoring import AuthoringError, check_assignment, read_assignment, seal
 from mesocourse.grading.course import Course, TrainerError, captured_output, kernel_output_to
 from mesocourse.grading.leaks import scan_releases
 
@@ -49,6 +50,9 @@ def validate_notebook(course: Course, notebook: Path, timeout: int | None = None
         # and the source folder stays free of checkpoints or outputs.
         copy = Path(scratch) / notebook.parent.name / notebook.name
         shutil.copytree(notebook.parent, copy.parent, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        # A source's hidden tests get their keys here, as at release; a learner version has none to seal.
+        with contextlib.suppress(AuthoringError):
+            seal(copy, course.secret())
         with captured_output(), kernel_output_to(course.reports_dir / "validate.log"):
             results = Validator(config=config).validate(str(copy))
     report.failed = [item.get("raw_error", "").strip() or item["source"][:80] for item in results.get("failed", [])]
@@ -57,18 +61,55 @@ def validate_notebook(course: Course, notebook: Path, timeout: int | None = None
     return report
 
 
-def check_source(course: Course, assignment_id: str, run_tests: bool = True) -> list[str]:
-    """All problems with an assignment's source: layout and keys, then the Validator on its solutions."""
+def check_source(course: Course, assignment_id: str, run_tests: bool = True, secret: bytes | None = None) -> list[str]:
+    """All problems with an assignment's source: layout and keys, then the Validator on its solutions.
+
+    Sources in git hold no key digest (they are public); the checks run on a copy sealed with the clinic's secret,
+    as release seals the gradebook's copy.
+    """
     course.require_assignment(assignment_id)
-    secret = course.secret()
+    secret = secret or course.secret()
     path = course.source_notebook(assignment_id)
-    problems = check_assignment(read_assignment(path), secret)
-    if run_tests and not problems:
-        report = validate_notebook(course, path)
-        problems += [f"{assignment_id}: a test fails on the solutions: {failure}" for failure in report.failed]
-        problems += [f"{assignment_id}: a read-only cell changed: {cell}" for cell in report.changed]
-        problems += [f"{assignment_id}: a cell changed type: {cell}" for cell in report.type_changed]
+    source = read_assignment(path)
+    if source.problems:
+        return list(source.problems)
+    workspace = course.root / "grading"
+    workspace.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="mesocourse-seal-", dir=workspace) as scratch:
+        copy = Path(scratch) / path.parent.name / path.name
+        copy.parent.mkdir()
+        shutil.copy2(path, copy)
+        seal(copy, secret)
+        problems = check_assignment(read_assignment(copy), secret)
+        if run_tests and not problems:
+            report = validate_notebook(course, copy)
+            problems += [f"{assignment_id}: a test fails on the solutions: {failure}" for failure in report.failed]
+            problems += [f"{assignment_id}: a read-only cell changed: {cell}" for cell in report.changed]
+            problems += [f"{assignment_id}: a cell changed type: {cell}" for cell in report.type_changed]
     return problems
+
+
+def unsealed_keys(course: Course, assignment_id: str, secret: bytes) -> list[str]:
+    """Grade ids whose key in the gradebook does not match the source's solution under this secret."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from mesocourse.grading.keys import answer_digest
+    from mesocourse.grading.scoring import hidden_key
+
+    source = read_assignment(course.source_notebook(assignment_id))
+    with Gradebook(course.db_url) as gradebook:
+        try:
+            stored = gradebook.find_notebook(course.source_notebook(assignment_id).stem, assignment_id)
+        except MissingEntry:
+            return [question.grade_id for question in source.autograded]
+        tests = {cell.name: cell.source or "" for cell in stored.source_cells}
+    wrong = []
+    for question in source.autograded:
+        key = hidden_key(question.grade_id, tests.get(question.grade_id, ""))
+        expected = answer_digest(question.grade_id, question.solution, question.kind, question.decimals, secret)
+        if key is None or key.digest != expected:
+            wrong.append(question.grade_id)
+    return wrong
 
 
 @dataclass
@@ -99,6 +140,13 @@ def release(course: Course, assignment_id: str, exchange: bool = False, run_test
     if not outcome["success"]:
         raise TrainerError(
             f"nbgrader could not make the learner version of {assignment_id!r}:\n{outcome.get('log', '')}"
+        )
+    unsealed = unsealed_keys(course, assignment_id, course.secret())
+    if unsealed:
+        shutil.rmtree(course.release_dir / assignment_id, ignore_errors=True)
+        raise TrainerError(
+            f"{assignment_id!r} was not released: the gradebook's keys of {', '.join(unsealed)} are not sealed with "
+            "this clinic's secret (is SealKeys first in GenerateAssignment.preprocessors in nbgrader_config.py?)."
         )
     leaks = scan_releases(course, [assignment_id])
     if leaks:

@@ -132,6 +132,24 @@ def _wait_until_up(server: LabServer) -> None:
 @contextmanager
 def running_lab(root: Path, role: str = "learner", env: dict | None = None):
     """JupyterLab serving `root` on 127.0.0.1 (random free port, random token) with the course's `role` settings."""
+    prefix = [sys.executable, "-m", "jupyterlab", "--ServerApp.ip=127.0.0.1", f"--ServerApp.root_dir={root}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        prefix.append("--allow-root")  # CI containers run as root
+    with _serving(prefix, root, role, env, cwd=root) as server:
+        yield server
+
+
+@contextmanager
+def running_workspace(folder: Path, env: dict | None = None):
+    """The learner workspace exactly as `make course` starts it (`python -m mesocourse.workspace`), in `folder`."""
+    prefix = [sys.executable, "-m", "mesocourse.workspace", f"--folder={folder}"]
+    # Started from the course folder, as make runs it.
+    with _serving(prefix, folder, "learner", env, cwd=ROOT) as server:
+        yield server
+
+
+@contextmanager
+def _serving(prefix: list[str], root: Path, role: str, env: dict | None, cwd: Path):
     state = Path(tempfile.mkdtemp(prefix=f"mesocourse-lab-{role}-"))
     _write_user_settings(state / "user-settings")
     server_env = {**os.environ, **(env or {})}
@@ -142,20 +160,17 @@ def running_lab(root: Path, role: str = "learner", env: dict | None = None):
     port, token = free_port(), secrets.token_hex(16)
     log = state / "server.log"
     command = [
-        sys.executable, "-m", "jupyterlab",
+        *prefix,
         "--no-browser",
-        "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root}",
         f"--LabApp.user_settings_dir={state / 'user-settings'}",
         f"--LabApp.workspaces_dir={state / 'workspaces'}",
-    ]  # fmt: skip
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        command.append("--allow-root")  # CI containers run as root
+    ]
+    root.mkdir(parents=True, exist_ok=True)
     with open(log, "w", encoding="utf-8") as log_file:
-        process = subprocess.Popen(command, cwd=root, env=server_env, stdout=log_file, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=cwd, env=server_env, stdout=log_file, stderr=subprocess.STDOUT)
     server = LabServer(port, token, root, log, process)
     try:
         _wait_until_up(server)

@@ -2,14 +2,15 @@
 
 import difflib
 import re
+import shutil
 
 import nbformat
 import pytest
 import yaml
 
 from mesocourse.grading import authoring
-from mesocourse.grading.authoring import AuthoringError, check_assignment, read_assignment, seal
-from mesocourse.grading.keys import answer_digest, read_secret
+from mesocourse.grading.authoring import UNSEALED, AuthoringError, check_assignment, read_assignment, seal, unseal
+from mesocourse.grading.keys import answer_digest
 from mesocourse.paths import QUESTIONS, ROOT
 
 MODULE_ASSIGNMENTS = ("foundations", "procedure", "depths", "contraindications", "aftercare")
@@ -95,7 +96,7 @@ def test_a_stale_digest_is_reported_and_seal_fixes_it(mini):
     answer.source = answer.source.replace('answer_q2 = "B"\n### END', 'answer_q2 = "A"\n### END')
     nbformat.write(notebook, mini)
     problems = check_assignment(read_assignment(mini), SECRET)
-    assert any("q02-pick" in problem and "mesocourse seal" in problem for problem in problems)
+    assert any("q02-pick" in problem and "does not match the solution" in problem for problem in problems)
     assert seal(mini, SECRET) == ["q02-pick"]
     assert check_assignment(read_assignment(mini), SECRET) == []
 
@@ -164,11 +165,36 @@ def test_the_course_has_one_assignment_per_module_and_a_final_exam():
     assert len(final.written) >= 2 and all(case.rubric.strip() for case in final.written)
 
 
-def test_every_course_source_follows_the_rules():
-    """Layout, readable grade ids, keys matching solutions, explanations and resolving references."""
-    secret = read_secret(ROOT / "assignments" / "answer-key-secret.txt")
-    problems = [problem for source in _course_sources().values() for problem in check_assignment(source, secret)]
+def test_every_course_source_follows_the_rules(tmp_path):
+    """Layout, readable grade ids, keys matching solutions once sealed, explanations and resolving references."""
+    problems = []
+    for path in sorted((ROOT / "assignments").glob("*/*.ipynb")):
+        copy = tmp_path / path.parent.name / path.name
+        copy.parent.mkdir()
+        shutil.copy(path, copy)
+        seal(copy, SECRET)
+        problems += check_assignment(read_assignment(copy), SECRET)
     assert problems == []
+
+
+def test_committed_sources_hold_no_key_digest():
+    """Sources are public: every hidden test holds the placeholder, never a digest made with some secret."""
+    sealed = {
+        f"{name}/{question.grade_id}": question.digest
+        for name, source in _course_sources().items()
+        for question in source.autograded
+        if question.digest != UNSEALED
+    }
+    assert sealed == {}
+
+
+def test_unseal_puts_the_placeholder_back(tmp_path):
+    """`mesocourse keys strip` undoes a seal, so an author can commit a source they sealed to try it."""
+    copy = tmp_path / "foundations" / "foundations.ipynb"
+    copy.parent.mkdir()
+    shutil.copy(ROOT / "assignments" / "foundations" / "foundations.ipynb", copy)
+    assert seal(copy, SECRET) and {q.digest for q in read_assignment(copy).autograded} != {UNSEALED}
+    assert unseal(copy) and {q.digest for q in read_assignment(copy).autograded} == {UNSEALED}
 
 
 def _plain(text):

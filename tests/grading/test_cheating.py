@@ -122,7 +122,7 @@ def _escapes(course, outside):
             "import base64, glob, os, zlib",
             "blob = {}",
             f"for root in ({str(course.root)!r}, os.path.abspath('../../../..')):",
-            "    for p in [root + '/assignments/answer-key-secret.txt'] + glob.glob(root + '/assignments/*/*.ipynb'):",
+            "    for p in [root + '/grading/answer-key-secret.txt'] + glob.glob(root + '/assignments/*/*.ipynb'):",
             "        try:",
             "            blob[p] = open(p).read()",
             "        except OSError as error:",

@@ -51,11 +51,10 @@ def test_missing_secret_is_a_clear_error(tmp_path, monkeypatch):
 def test_secret_is_found_from_a_graded_copy_folder(tmp_path, monkeypatch):
     """Autograding runs in grading/autograded/<learner>/<assignment>/: the course's secret is found from there."""
     monkeypatch.delenv("MESOCOURSE_ANSWER_KEY_SECRET_FILE")
-    (tmp_path / "assignments").mkdir()
-    secret = tmp_path / "assignments" / "answer-key-secret.txt"
-    secret.write_text("s3cret\n", encoding="utf-8")
     graded = tmp_path / "grading" / "autograded" / "maria" / "foundations"
     graded.mkdir(parents=True)
+    secret = tmp_path / "grading" / "answer-key-secret.txt"
+    secret.write_text("s3cret\n", encoding="utf-8")
     assert find_secret_file(graded) == secret
 
 

@@ -31,6 +31,7 @@ from mesocourse.grading.course import Course, TrainerError
 from mesocourse.grading.export import export_csv, status_overview
 from mesocourse.grading.feedback import generate_feedback
 from mesocourse.grading.item_analysis import analyse, write_csv
+from mesocourse.grading.keys import answer_digest
 from mesocourse.grading.leaks import FEEDBACK, RELEASE, scan_bundle, scan_feedback, scan_files, scan_releases
 from mesocourse.grading.release import release, validate_notebook
 
@@ -344,7 +345,8 @@ def test_the_leak_guard_catches_planted_leaks(course, tmp_path):
     nbformat.write(notebook, planted)
     assert [leak.kind for leak in scan_files(course, [planted], RELEASE, assignment="foundations")] == ["solution"]
     page = tmp_path / "feedback.html"
-    page.write_text(f"<p>{question.digest}</p>", encoding="utf-8")
+    sealed = answer_digest(question.grade_id, question.solution, question.kind, question.decimals, course.secret())
+    page.write_text(f"<p>{sealed}</p>", encoding="utf-8")
     assert "key digest" in [leak.kind for leak in scan_files(course, [page], FEEDBACK)]
     bundle = tmp_path / "bundle.zip"
     with zipfile.ZipFile(bundle, "w") as archive:
@@ -585,3 +587,25 @@ def test_the_nbgrader_exchange_round_trip(course, tmp_path):
     assert "hub-learner" in collect_exchange(hub, "procedure")
     filed = hub.submitted_dir / "hub-learner" / "procedure" / "procedure.ipynb"
     assert filed.read_bytes() == (home / "procedure" / "procedure.ipynb").read_bytes()
+
+
+# The clinic's secret ---------------------------------------------------------------------------------------------
+
+
+def _holding(folder: Path, text: str) -> list[str]:
+    return [str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and text.encode() in p.read_bytes()]
+
+
+def test_no_release_feedback_or_bundle_holds_the_secret_or_a_key_digest(course, feedback, bundle):
+    """The clinic's secret and the sealed digests stay in the trainer's workspace: none in what learners get."""
+    secret = course.secret(create=False).decode()
+    digests = []
+    for name in (*REAL, "mini"):
+        for question in authoring.read_assignment(course.source_notebook(name)).autograded:
+            sealed = answer_digest(question.grade_id, question.solution, question.kind, question.decimals, secret.encode())
+            assert question.digest in (authoring.UNSEALED, sealed)
+            digests.append(sealed)
+    for folder in (course.release_dir, course.feedback_dir, bundle.folder):
+        assert _holding(folder, secret) == []
+        assert [d for d in digests if _holding(folder, d)] == []
+    assert secret.encode() not in bundle.path.read_bytes()
