@@ -159,7 +159,10 @@ export-bank: $(INSTALLED)
 	$(MESOCOURSE) export-bank
 
 # Formgrader reads nbgrader_config.py from the folder JupyterLab starts in: the course root.
+# First the released learner versions go to the course's own exchange (grading/exchange), where formgrader reads
+# "released" from; the trainer's settings keep its JupyterLab tabs apart from a learner's.
 formgrader: $(INSTALLED)
+	@$(BIN)/python -m mesocourse.grading.exchange
 	@echo "In JupyterLab, open the Nbgrader menu > Formgrader to mark the written answers."
 	JUPYTER_CONFIG_DIR="$(CURDIR)/jupyter-config/trainer" $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 \
 		--ServerApp.port=$(PORT) $(ALLOW_ROOT) --ServerApp.root_dir="$(CURDIR)"

@@ -379,7 +379,7 @@ def screenshot(page, name: str) -> Path:
 
 # Full-page screenshots: JupyterLab and Voilà scroll inside a panel, not the page, so the window is made as tall
 # as the panel's content first (up to Chromium's largest capture) and put back afterwards.
-MAX_CAPTURE_HEIGHT = 16_000
+MAX_CAPTURE_HEIGHT = 30_000
 SCROLL_OVERFLOW = """() => Math.max(0, ...[...document.querySelectorAll('*')]
     .filter(el => /auto|scroll/.test(getComputedStyle(el).overflowY) && el.clientHeight > 200)
     .map(el => el.scrollHeight - el.clientHeight))"""
