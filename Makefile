@@ -7,18 +7,22 @@ BIN := $(VENV)/bin
 export PATH := $(abspath $(BIN)):$(PATH)
 INSTALLED := $(VENV)/.installed
 PORT ?= 8888
+# The app view (Voilà) has a port of its own, so it can run beside `make course`.
+APP_PORT ?= 8866
 CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help setup course test browser sandbox bench bench-report lint format navigation clean-venv
+.PHONY: help setup course app gallery test browser sandbox bench bench-report lint format navigation clean-venv
 .PHONY: release collect autograde feedback grades status report bundle formgrader export-bank
 
 help:
 	@echo "make course      set up (first time only) and open the course in JupyterLab"
+	@echo "make app         the same modules as a plain web app (Voila): no code, no JupyterLab"
 	@echo "make test        set up (first time only) and run every test, browser tests included"
 	@echo "make bench       measure quiz and depth-explorer latency in the real browser, and the cohort report"
+	@echo "make gallery     every module's screenshot from the browser tests on one page (test-artifacts/gallery.html)"
 	@echo "make navigation  regenerate the previous / contents / next links in the notebooks"
 	@echo "make lint        check code style with ruff"
 	@echo ""
@@ -50,6 +54,16 @@ $(INSTALLED): pyproject.toml
 WORKSPACE ?= $(CURDIR)/learner-workspace
 course: $(INSTALLED)
 	$(BIN)/python -m mesocourse.workspace --folder="$(WORKSPACE)" --port=$(PORT)
+
+# The app view: Voilà inside a Jupyter server that runs nothing else (jupyter-config/app), on 127.0.0.1 with a
+# random token, opening the start page. Voilà never saves outputs, so it serves the modules in place.
+app: $(INSTALLED)
+	JUPYTER_CONFIG_DIR="$(CURDIR)/jupyter-config/app" $(BIN)/jupyter server \
+		--ServerApp.ip=127.0.0.1 --ServerApp.port=$(APP_PORT) $(ALLOW_ROOT) --ServerApp.root_dir="$(CURDIR)/notebooks"
+
+# One page with every module's full-page screenshot that the browser tests saved (run `make test` first).
+gallery: $(INSTALLED)
+	$(BIN)/python tests/browser/gallery.py
 
 test: $(INSTALLED) browser sandbox
 	$(BIN)/python -m pytest
@@ -148,7 +162,10 @@ export-bank: $(INSTALLED)
 
 # The trainer's workspace is the course root (sources, grading/ and the secret): never open it for learners.
 # Formgrader reads nbgrader_config.py from the folder JupyterLab starts in: the course root.
+# First the released learner versions go to the course's own exchange (grading/exchange), where formgrader reads
+# "released" from; the trainer's settings keep its JupyterLab tabs apart from a learner's.
 formgrader: $(INSTALLED)
+	@$(BIN)/python -m mesocourse.grading.exchange
 	@echo "In JupyterLab, open the Nbgrader menu > Formgrader to mark the written answers."
 	JUPYTER_CONFIG_DIR="$(CURDIR)/jupyter-config/trainer" $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 \
 		--ServerApp.port=$(PORT) $(ALLOW_ROOT) --ServerApp.root_dir="$(CURDIR)"

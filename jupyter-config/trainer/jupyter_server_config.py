@@ -21,4 +21,6 @@ c.ServerApp.jpserver_extensions = {
 
 _home_lab = Path.home() / ".jupyter" / "lab"
 c.LabApp.user_settings_dir = os.environ.get("JUPYTERLAB_SETTINGS_DIR", str(_home_lab / "user-settings"))
-c.LabApp.workspaces_dir = os.environ.get("JUPYTERLAB_WORKSPACES_DIR", str(_home_lab / "workspaces"))
+# The trainer's open tabs are kept apart from a learner's (`make course` on the same computer uses
+# ~/.jupyter/lab/workspaces or JUPYTERLAB_WORKSPACES_DIR): otherwise each reopens the other's notebooks.
+c.LabApp.workspaces_dir = os.environ.get("MESOCOURSE_TRAINER_WORKSPACES_DIR", str(_home_lab / "trainer-workspaces"))

@@ -11,6 +11,7 @@ from labdriver import (
     chromium_missing_reason,
     course_copy,
     launch_chromium,
+    module_screenshot,
     open_notebook,
     run_all_cells,
     running_lab,
@@ -78,6 +79,12 @@ def new_tab(chromium):
     return tab
 
 
+@pytest.fixture(scope="session")
+def open_tab(chromium):
+    """A function opening a fresh tab (see new_tab) for tests that do not need JupyterLab, such as the app view's."""
+    return lambda: new_tab(chromium)
+
+
 @pytest.fixture
 def page(chromium, learner_lab):
     """A fresh browser tab; its kernels are shut down afterwards so the next test starts clean."""
@@ -100,6 +107,7 @@ def executed_notebook(chromium, learner_lab):
             tab = new_tab(chromium)
             open_notebook(tab, learner_lab, notebook)
             run_all_cells(tab)
+            module_screenshot(tab, "lab", notebook)  # for the gallery (tests/browser/gallery.py)
             tabs[notebook] = tab
         tab = tabs[notebook]
         tab.bring_to_front()

@@ -390,3 +390,47 @@ def screenshot(page, name: str) -> Path:
     path = folder / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+# Full-page screenshots: JupyterLab and Voilà scroll inside a panel, not the page, so the window is made as tall
+# as the panel's content first (up to Chromium's largest capture) and put back afterwards.
+MAX_CAPTURE_HEIGHT = 30_000
+# How much taller than its panel the content is, measured to the last cell (JupyterLab also pads a notebook by
+# about a window's height below its last cell, so scrollHeight would grow with the window).
+SCROLL_OVERFLOW = """() => Math.max(0, ...[...document.querySelectorAll('*')]
+    .filter(el => /auto|scroll/.test(getComputedStyle(el).overflowY) && el.clientHeight > 200)
+    .map(el => {
+        const cells = el.querySelectorAll('.jp-Cell');
+        if (!cells.length) return el.scrollHeight - el.clientHeight;
+        const top = el.getBoundingClientRect().top - el.scrollTop;
+        const bottom = Math.max(...[...cells].map(cell => cell.getBoundingClientRect().bottom));
+        return Math.ceil(bottom - top + 16 - el.clientHeight);
+    }))"""
+MODULE_SHOTS = ARTIFACTS / "browser" / "modules"
+
+
+SCROLL_TO_TOP = """() => { for (const el of document.querySelectorAll('*')) if (el.scrollTop) el.scrollTop = 0; }"""
+
+
+def full_page_screenshot(page, path: Path) -> Path:
+    """Save the whole page, scrolled content included, as a PNG at the window's width."""
+    viewport = dict(page.viewport_size)
+    height = viewport["height"]
+    page.evaluate(SCROLL_TO_TOP)
+    for _ in range(5):  # cells drawn once in view can grow the content again
+        overflow = page.evaluate(SCROLL_OVERFLOW)
+        if overflow <= 1 or height >= MAX_CAPTURE_HEIGHT:
+            break
+        height = min(MAX_CAPTURE_HEIGHT, height + overflow)
+        page.set_viewport_size({"width": viewport["width"], "height": height})
+        page.wait_for_timeout(300)  # let the panel lay out at the new size
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.evaluate(SCROLL_TO_TOP)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(viewport)
+    return path
+
+
+def module_screenshot(page, view: str, notebook: str) -> Path:
+    """The full-page screenshot of one module in one view (lab or app) that the gallery shows."""
+    return full_page_screenshot(page, MODULE_SHOTS / view / f"{notebook.removesuffix('.ipynb')}.png")
