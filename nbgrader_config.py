@@ -1,12 +1,11 @@
 # nbgrader settings for the course. Run nbgrader, formgrader and the `mesocourse` trainer commands from the
 # repository root: sources live in assignments/, everything nbgrader makes goes under grading/ (git-ignored).
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor, ClearMetadataPreprocessor
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
     ClearOutput,
     DeduplicateIds,
-    Execute,
     GetGrades,
     IgnorePattern,
     LimitOutput,
@@ -19,6 +18,7 @@ from mesocourse.grading.preprocessors import (
     DropMalformedMetadata,
     HideGradingCode,
     HoldBackHiddenTests,
+    ReadAnswerSheet,
     RestoreGradingMetadata,
     ScoreAnswersAsData,
     TruncateLongOutput,
@@ -52,7 +52,10 @@ c.ClearMarkScheme.enforce_metadata = False
 
 # Tampering is graded as the original: deleted test cells come back, flipped flags are reset.
 c.OverwriteCells.add_missing_cells = True
+# Answer-form submissions (answers.json beside the notebook) are first rebuilt in the source layout, each answer
+# written into its answer cell as text (so formgrader shows it); nothing of the learner's file is run.
 c.Autograde.sanitize_preprocessors = [
+    ReadAnswerSheet,
     DropMalformedMetadata,
     ClearOutput,
     DeduplicateIds,

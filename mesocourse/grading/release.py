@@ -12,7 +12,9 @@ from pathlib import Path
 
 from mesocourse.grading.authoring import check_assignment, read_assignment
 from mesocourse.grading.course import Course, TrainerError, captured_output, kernel_output_to
-from mesocourse.grading.leaks import scan_releases
+from mesocourse.grading.handout import Handout, handout_files, roster, write_handouts
+from mesocourse.grading.leaks import RELEASE, scan_files, scan_releases
+from mesocourse.grading.variants import spec_problems
 
 
 @dataclass
@@ -62,7 +64,8 @@ def check_source(course: Course, assignment_id: str, run_tests: bool = True) -> 
     course.require_assignment(assignment_id)
     secret = course.secret()
     path = course.source_notebook(assignment_id)
-    problems = check_assignment(read_assignment(path), secret)
+    source = read_assignment(path)
+    problems = check_assignment(source, secret) + spec_problems(source)
     if run_tests and not problems:
         report = validate_notebook(course, path)
         problems += [f"{assignment_id}: a test fails on the solutions: {failure}" for failure in report.failed]
@@ -81,13 +84,18 @@ class ReleaseResult:
     written: int
     points: float
     exchange: bool = False
+    handout: Handout = field(default_factory=Handout)
 
 
-def release(course: Course, assignment_id: str, exchange: bool = False, run_tests: bool = True) -> ReleaseResult:
-    """Check, generate and leak-scan the learner version; optionally put it in the nbgrader exchange.
+def release(
+    course: Course, assignment_id: str, exchange: bool = False, run_tests: bool = True, learners=None
+) -> ReleaseResult:
+    """Check, generate and leak-scan each learner's version; optionally put them in the nbgrader exchange.
 
+    learners: ids to release for (default: grading/learners.txt and the gradebook's students).
     run_tests=False skips running the notebook (for callers that just ran the Validator themselves).
     """
+    ids = roster(course, learners)
     problems = check_source(course, assignment_id, run_tests=run_tests)
     if problems:
         raise TrainerError(
@@ -100,9 +108,13 @@ def release(course: Course, assignment_id: str, exchange: bool = False, run_test
         raise TrainerError(
             f"nbgrader could not make the learner version of {assignment_id!r}:\n{outcome.get('log', '')}"
         )
+    handout = write_handouts(course, assignment_id, ids)
     leaks = scan_releases(course, [assignment_id])
+    leaks += scan_files(course, handout_files(course, assignment_id), RELEASE, assignment=assignment_id)
     if leaks:
         shutil.rmtree(course.release_dir / assignment_id, ignore_errors=True)
+        for folder in handout.folders.values():
+            shutil.rmtree(folder, ignore_errors=True)
         raise TrainerError(
             f"The learner version of {assignment_id!r} held grading material, so it was deleted:\n  - "
             + "\n  - ".join(map(str, leaks))
@@ -125,4 +137,5 @@ def release(course: Course, assignment_id: str, exchange: bool = False, run_test
         len(source.written),
         source.max_score,
         exchange,
+        handout,
     )
