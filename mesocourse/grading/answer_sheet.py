@@ -94,7 +94,7 @@ def read_answers(path: Path, questions: dict[str, tuple[str, str]]) -> AnswerShe
     if unknown:
         sheet.notes.append(f"{ANSWERS_FILE}: {len(unknown)} unknown entr{'ies' if len(unknown) > 1 else 'y'} ignored")
     if malformed:
-        sheet.notes.append(f"{ANSWERS_FILE}: not an answer, scored 0: {', '.join(malformed)}")
+        sheet.notes.append(f"{ANSWERS_FILE}: not an answer, scored 0: {', '.join(sorted(malformed))}")
     return sheet
 
 

@@ -19,6 +19,7 @@ import nbformat
 
 from mesocourse.grading.authoring import read_assignment
 from mesocourse.grading.course import Course, TrainerError, format_table
+from mesocourse.grading.variants import sheet_labels
 
 MIN_LEARNERS = 5
 HARD, EASY, WEAK = 0.30, 0.95, 0.15
@@ -80,9 +81,11 @@ def _typed_answers(course: Course, assignment_id: str, learners: list[str], grad
             continue
         notebook = nbformat.read(path, as_version=4)
         cells = {cell.metadata.get("nbgrader", {}).get("grade_id"): cell for cell in notebook.cells}
+        # Answer-form assignments: each learner's own version traced back to the source question and option.
+        labels = sheet_labels(course, assignment_id, learner) or {}
         for grade_id in grade_ids:
             cell = cells.get(f"{grade_id}-answer")
-            counts[grade_id][_shown_answer(cell.source if cell else "")] += 1
+            counts[grade_id][labels.get(grade_id) or _shown_answer(cell.source if cell else "")] += 1
     return counts
 
 

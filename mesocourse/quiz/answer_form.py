@@ -101,6 +101,7 @@ class AnswerQuestion:
             hint = f"Type a number{' in ' + unit if unit else ''} (a dot or a comma for decimals)."
             inputs = [widgets.HTML(f"<em>{hint}</em>"), widgets.HBox([self.text, widgets.Label(unit)])]
         self.widget = widgets.VBox([self.prompt, *inputs, self.note], layout=widgets.Layout(margin="0 0 18px 0"))
+        self.widget.add_class("mesocourse-graded-question")
         self._quiet = False
 
     def value(self):
