@@ -16,6 +16,7 @@ import zlib
 import nbformat
 import pytest
 
+from mesocourse.grading.authoring import read_assignment
 from mesocourse.grading.autograde import GRADED, autograde
 from mesocourse.grading.collect import collect_folder
 from mesocourse.grading.course import Course, TrainerError
@@ -24,12 +25,18 @@ from mesocourse.grading.feedback import generate_feedback
 from mesocourse.grading.leaks import scan_feedback
 from mesocourse.grading.release import release
 from mesocourse.grading.variants import from_source, learner_version, to_source
+from mesocourse.paths import ROOT
 from tests.grading.conftest import hand_in
 
 pytestmark = pytest.mark.pipeline
 
-KEY = {1: "B", 2: "A", 3: "B", 4: ["A", "B", "D"], 5: "B", 6: "B", 7: "B", 8: "A"}
-WRONG = {number: ["C"] if isinstance(answer, list) else "C" for number, answer in KEY.items()}
+# The keys as the source holds them (read, so a re-balanced key never leaves the test behind), and one wrong
+# answer for each question.
+KEY = {q.number: q.solution for q in read_assignment(ROOT / "assignments" / "foundations" / "foundations.ipynb").autograded}
+WRONG = {
+    number: [next(x for x in "ABCD" if x not in answer)] if isinstance(answer, list) else next(x for x in "ABCD" if x != answer)
+    for number, answer in KEY.items()
+}
 FULL = 9.0
 
 PATCH_KEYS = "import mesocourse.grading.keys as _k\n_k.check_key = lambda *a, **kw: print('✔ Right.')"
