@@ -56,6 +56,7 @@ COHORT = {
     "kernel-killer": ({1: "B", 2: ["A", "C"]}, ["import os\nos._exit(1)"], (1, 2, 0)),
 }
 BROKEN = {"invalid-json": UNREADABLE, "empty-file": UNREADABLE, "no-notebook": NOT_SUBMITTED}
+WRITTEN = "I would call the doctor."
 LEARNERS = [*COHORT, *BROKEN, "solutions", "untouched", "good-twin", "copier"]
 
 
@@ -133,7 +134,7 @@ def _fingerprints(folder: Path) -> dict:
 def cohort(course):
     """Submit the mini cohort (as an exchange or a trainer would leave it) and autograde everyone in one run."""
     for learner, (answers, cells, _) in COHORT.items():
-        hand_in(course, "mini", learner, answers, written="I would call the doctor.", extra_cells=cells)
+        hand_in(course, "mini", learner, answers, written=WRITTEN, extra_cells=cells)
 
     def tamper_to_pass(notebook):
         # The learner rewrites the read-only set-up cell and deletes the closing note.
@@ -144,8 +145,8 @@ def cohort(course):
         _cell(notebook, "case1-call").metadata.nbgrader["points"] = 100
         _cell(notebook, "instructions").metadata.nbgrader.update(grade=True, points=50)
 
-    hand_in(course, "mini", "tamper-to-pass", COHORT["tamper-to-pass"][0], notebook_hook=tamper_to_pass)
-    hand_in(course, "mini", "tamper-settings", COHORT["tamper-settings"][0], notebook_hook=tamper_settings)
+    hand_in(course, "mini", "tamper-to-pass", COHORT["tamper-to-pass"][0], written=WRITTEN, notebook_hook=tamper_to_pass)
+    hand_in(course, "mini", "tamper-settings", COHORT["tamper-settings"][0], written=WRITTEN, notebook_hook=tamper_settings)
     _submit(course, "extra-file", raw=b"my notes", name="notes.txt")
     _submit(course, "extra-file", raw=course.released_notebook("mini").read_bytes(), name="mini copy.ipynb")
     _submit(course, "invalid-json", raw=b'{"cells": [ this is not json')
