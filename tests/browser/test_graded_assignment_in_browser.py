@@ -25,11 +25,12 @@ def trainer(tmp_path_factory):
     return course
 
 
-def _wait_for_answers(path, count, timeout=30):
+def _wait_for_answers(path, expected, timeout=30):
+    """The answers file once it holds what was ticked (the kernel saves each tick as it comes)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         answers = json.loads(path.read_text(encoding="utf-8")).get("answers", {})
-        if len(answers) >= count:
+        if answers == expected:
             return answers
         time.sleep(0.3)
     return json.loads(path.read_text(encoding="utf-8")).get("answers", {})
@@ -69,7 +70,7 @@ def test_a_learner_answers_with_widgets_and_the_folder_grades_in_full(page, lear
                 checkbox.focus()
                 page.keyboard.press("Space")  # the keyboard alone ticks an option
             expected[question.grade_id] = shown
-    saved = _wait_for_answers(folder / "answers.json", len(expected))
+    saved = _wait_for_answers(folder / "answers.json", expected)
     assert saved == expected
     # No verdict, no code, no traceback on the page.
     text = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").inner_text()
