@@ -39,7 +39,7 @@ CLOSING = (
     "shows one)."
 )
 # The released notebook's only code cell (collapsed and read-only): it shows the answer widgets.
-SETUP_SOURCE = "from mesocourse.quiz.answer_form import show_answer_form; show_answer_form()"
+SETUP_SOURCE = "from mesocourse.quiz.answer_form import show_answer_form; show_answer_form()  # noqa: E702, I001  # fmt: skip"
 HOW_TO_ANSWER = (
     "**Time:** about {minutes} minutes. You can save and come back later: your answers are kept.\n\n"
     "**How to answer**\n\n"
