@@ -1,6 +1,6 @@
 # nbgrader settings for the course. Run nbgrader, formgrader and the `mesocourse` trainer commands from the
 # repository root: sources live in assignments/, everything nbgrader makes goes under grading/ (git-ignored).
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor, ClearMetadataPreprocessor
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
@@ -10,7 +10,6 @@ from nbgrader.preprocessors import (
     ClearSolutions,
     ComputeChecksums,
     DeduplicateIds,
-    Execute,
     GetGrades,
     IgnorePattern,
     IncludeHeaderFooter,
@@ -27,6 +26,7 @@ from mesocourse.grading.preprocessors import (
     DropMalformedMetadata,
     HideGradingCode,
     HoldBackHiddenTests,
+    ReadAnswerSheet,
     RestoreGradingMetadata,
     ScoreAnswersAsData,
     SealKeys,
@@ -78,7 +78,10 @@ c.ClearMarkScheme.enforce_metadata = False
 
 # Tampering is graded as the original: deleted test cells come back, flipped flags are reset.
 c.OverwriteCells.add_missing_cells = True
+# Answer-form submissions (answers.json beside the notebook) are first rebuilt in the source layout, each answer
+# written into its answer cell as text (so formgrader shows it); nothing of the learner's file is run.
 c.Autograde.sanitize_preprocessors = [
+    ReadAnswerSheet,
     DropMalformedMetadata,
     ClearOutput,
     DeduplicateIds,

@@ -43,8 +43,13 @@ def _parser() -> argparse.ArgumentParser:
     def command(name, summary, description=None):
         return commands.add_parser(name, help=summary, description=description or summary)
 
-    sub = command("release", "check an assignment and make its learner version (grading/release/)")
+    sub = command("release", "check an assignment and make each learner's own version (grading/handout/)")
     sub.add_argument("assignment", help="assignment id, e.g. foundations")
+    sub.add_argument(
+        "--learners",
+        metavar="IDS",
+        help="comma-separated learner ids (default: grading/learners.txt and the gradebook's students)",
+    )
     sub.add_argument("--exchange", action="store_true", help="also put it in the nbgrader exchange (JupyterHub)")
 
     sub = command(
@@ -126,16 +131,19 @@ def _release(args) -> int:
     from mesocourse.grading.release import release
 
     course = _course(args)
-    result = release(course, course.require_assignment(args.assignment), exchange=args.exchange)
+    learners = [name for name in (args.learners or "").split(",") if name.strip()] or None
+    result = release(course, course.require_assignment(args.assignment), exchange=args.exchange, learners=learners)
     print(
         f"Released {result.assignment_id}: {result.questions} autograded questions, {result.written} written "
-        f"case answers, {result.points:g} points.\nLearner version: {result.notebook.relative_to(course.root)} "
+        f"case answers, {result.points:g} points, one version for each of {len(result.handout.zips)} learners "
         "(checked: no solution, hidden test or key inside)."
     )
+    for learner, archive in sorted(result.handout.zips.items()):
+        print(f"  {learner}: {archive.relative_to(course.root)}")
     if result.exchange:
         print("It is also in the nbgrader exchange: learners can fetch it from the Assignments tab.")
     else:
-        print("Send that file to learners, or hand out the learner bundle (`mesocourse bundle`).")
+        print("Send each learner their own zip (it holds the notebook and answers.json).")
     return 0
 
 

@@ -54,7 +54,7 @@ def course_root(tmp_path_factory):
     nbformat.write(notebook, root / "assignments" / "mini" / "mini.ipynb")
     (root / "assignments" / "later").mkdir()
     nbformat.write(notebook, root / "assignments" / "later" / "later.ipynb")
-    release(Course(root), "mini", run_tests=False)
+    release(Course(root), "mini", run_tests=False, learners=["maria"])
     return root
 
 
@@ -147,7 +147,8 @@ def test_a_missing_course_folder_is_explained(tmp_path, capsys):
 def test_status_lists_released_and_unreleased_assignments(course_root, capsys):
     """Status works before any submission and names what is not released yet."""
     code, out, _ = run(course_root, capsys, "status")
-    assert code == 0 and "No submissions collected yet." in out and "Not released yet: later" in out
+    # The learner the assignment was released for is listed, with nothing handed in yet.
+    assert code == 0 and "mini: 0 submitted" in out and "maria    -" in out and "Not released yet: later" in out
 
 
 def test_check_and_strip_report_per_assignment(course_root, capsys):

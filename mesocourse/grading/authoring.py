@@ -36,6 +36,27 @@ COURSE_METADATA = "mesocourse"
 # What a public source holds where the digest goes: a digest made with a secret anyone has would be no key at all.
 UNSEALED = "sealed-at-release"
 TEXT_STUB = "*Write your answer here, in your own words (replace this line).*"
+CLOSING = (
+    "## Before you hand it in\n\n"
+    "- Every question has an answer (the line under the questions counts them).\n"
+    "- Save the notebook (**Ctrl+S**) and hand in the whole folder, keeping the file names: the notebook and "
+    "`answers.json` (for example as a zip by e-mail, or with the *Submit* button if your clinic's JupyterHub "
+    "shows one)."
+)
+# The released notebook's only code cell (collapsed and read-only): it shows the answer widgets.
+SETUP_SOURCE = "from mesocourse.quiz.answer_form import show_answer_form; show_answer_form()  # noqa: E702, I001  # fmt: skip"
+HOW_TO_ANSWER = (
+    "**Time:** about {minutes} minutes. You can save and come back later: your answers are kept.\n\n"
+    "**How to answer**\n\n"
+    "1. The questions appear under this text as soon as the notebook has started (a few seconds). If they do not, "
+    "choose **Run > Run All Cells** in the menu.\n"
+    "2. For each question, tick your answer or type your number. Each answer is saved at once in the file "
+    "`answers.json` in this folder. You do not see here whether an answer is right: your feedback tells you.\n"
+    "3. Written answers, if any, go in the boxes at the end (double-click a box to write in it).\n"
+    "4. When you have finished, save (**Ctrl+S**) and hand in the whole assignment folder (the notebook and "
+    "`answers.json`) as your trainer asked.\n\n"
+    "This is training material, not medical advice: in practice, follow your clinic's protocol."
+)
 
 
 class AuthoringError(ValueError):
@@ -83,37 +104,19 @@ def course_objectives() -> set[str]:
 
 
 def setup_cell() -> nbformat.NotebookNode:
-    """The read-only first code cell: friendly messages for typing slips."""
-    source = (
-        "# Run this cell first (click in it, then press Shift+Enter).\n"
-        "from mesocourse.grading.answer_format import prepare_assignment\n\n"
-        "prepare_assignment()"
-    )
+    """The one read-only, collapsed code cell: it shows the learner's own questions as answer widgets."""
     metadata = {
         "deletable": False,
         "editable": False,
         **HIDDEN_SOURCE,
         "nbgrader": nbgrader_metadata("setup", locked=True),
     }
-    return nbformat.v4.new_code_cell(source, metadata=metadata)
+    return nbformat.v4.new_code_cell(SETUP_SOURCE, metadata=metadata)
 
 
 def instructions_cell(title: str, introduction: str, minutes: int) -> nbformat.NotebookNode:
     """The read-only title and how-to cell every assignment opens with."""
-    return _locked_markdown(
-        "instructions",
-        f"# {title}\n\n{introduction.strip()}\n\n"
-        f"**Time:** about {minutes} minutes. You can save and come back later.\n\n"
-        "**How to answer**\n\n"
-        "1. Run the first code cell (click in it, press **Shift+Enter**).\n"
-        "2. For each question, type your answer in the grey cell under it, exactly as the question says "
-        "(letters between quotes, numbers without quotes), and press **Shift+Enter**.\n"
-        "3. Run the check cell under your answer. It tells you at once if your answer is typed in a form the "
-        "grader cannot read. It does **not** tell you whether the answer is right.\n"
-        "4. Do not change the other cells: they are restored before grading anyway.\n"
-        "5. Save (**Ctrl+S**) and send the file to your trainer as they asked.\n\n"
-        "This is training material, not medical advice: in practice, follow your clinic's protocol.",
-    )
+    return _locked_markdown("instructions", f"# {title}\n\n{introduction.strip()}\n\n" + HOW_TO_ANSWER.format(minutes=minutes))
 
 
 def _python(value) -> str:
@@ -256,13 +259,7 @@ def written_cells(number: int, slug: str, prompt: str, rubric: str, model_answer
 
 def closing_cell() -> nbformat.NotebookNode:
     """The read-only last cell: how to hand the work in."""
-    return _locked_markdown(
-        "submit",
-        "## Before you send it\n\n"
-        "- Every check cell says ✔ (a ✘ means the grader cannot read that answer, and it will score 0).\n"
-        "- Save the notebook (**Ctrl+S**), keep its file name, and send the file to your trainer as agreed "
-        "(for example by e-mail, or with the *Submit* button if your clinic's JupyterHub shows one).",
-    )
+    return _locked_markdown("submit", CLOSING)
 
 
 def new_assignment_notebook(title: str, introduction: str, minutes: int, cells: list) -> nbformat.NotebookNode:

@@ -19,7 +19,7 @@ from mesocourse.grading.course import Course, TrainerError
 from mesocourse.grading.leaks import scan_bundle
 
 # The one grading module learners need: released assignments call its format check.
-LEARNER_GRADING_MODULES = ("grading/__init__.py", "grading/answer_format.py")
+LEARNER_GRADING_MODULES = ("grading/__init__.py", "grading/answer_format.py", "grading/answer_sheet.py")
 # Trainer-only parts of the engine.
 ENGINE_EXCLUDED = ("cli.py",)
 # Never shipped, wherever they sit.

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from nbgrader.plugins import FileNameCollectorPlugin
 
+from mesocourse.grading.answer_sheet import ANSWERS_FILE, MAX_BYTES
 from mesocourse.grading.course import Course, TrainerError, captured_output, format_table
 
 LEARNER_ID = re.compile(r"^[a-z0-9][a-z0-9._@-]*$")
@@ -107,6 +108,8 @@ def plan_collection(folder: Path, assignment_id: str) -> CollectPlan:
             continue
         if not path.is_file():
             continue
+        if path.name == ANSWERS_FILE:
+            continue  # filed with the notebook beside it
         if path.suffix.lower() not in (".ipynb", ".zip"):
             plan.ignored.append(f"{relative} (not a notebook or zip)")
             continue
@@ -224,7 +227,7 @@ def collect_folder(course: Course, assignment_id: str, folder: Path | str) -> Co
     archive.mkdir(parents=True)
     notebook_name = course.notebook_name(assignment_id)
     result = CollectResult(ignored=plan.ignored)
-    sent_at, refused = {}, {}
+    sent_at, refused, sheets = {}, {}, {}
     for learner, path in plan.chosen.items():
         target = archive / learner / notebook_name
         target.parent.mkdir()
@@ -235,11 +238,15 @@ def collect_folder(course: Course, assignment_id: str, folder: Path | str) -> Co
                 continue
             with zipfile.ZipFile(path) as opened:
                 target.write_bytes(opened.read(member))
+                sheets[learner] = _zipped_sheet(opened, member)
             sent_at[learner] = _member_time(member)
             if others:
                 plan.set_aside.setdefault(learner, []).extend(f"{path.name}:{name}" for name in others)
         else:
             shutil.copyfile(path, target)
+            beside = path.parent / ANSWERS_FILE
+            if path.parent != folder.resolve() and beside.is_file() and not beside.is_symlink():
+                sheets[learner] = beside.read_bytes()[: 10 * MAX_BYTES]
             sent_at[learner] = datetime.fromtimestamp(path.stat().st_mtime, UTC)
 
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%f")
@@ -281,6 +288,12 @@ def collect_folder(course: Course, assignment_id: str, folder: Path | str) -> Co
                 notes.append("their earlier submission stays")
         elif learner in result.replaced:
             notes.append("replaced an earlier submission (kept in grading/replaced/)")
+        if learner not in refused and filed.is_file():
+            # The answers file handed in with the notebook is filed beside it, byte for byte.
+            if learner in sheets and sheets[learner] is not None:
+                (filed.parent / ANSWERS_FILE).write_bytes(sheets[learner])
+            elif (filed.parent / ANSWERS_FILE).exists():
+                (filed.parent / ANSWERS_FILE).unlink()
         if learner not in refused and not filed.is_file():
             notes.append("could not be filed")
             if learner in result.replaced:
@@ -289,6 +302,16 @@ def collect_folder(course: Course, assignment_id: str, folder: Path | str) -> Co
         result.collected[learner] = source
         result.notes[learner] = notes
     return result
+
+
+def _zipped_sheet(opened: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes | None:
+    """The answers file next to the chosen notebook inside a zip, if there is one."""
+    folder = member.filename.rsplit("/", 1)[0] + "/" if "/" in member.filename else ""
+    try:
+        info = opened.getinfo(folder + ANSWERS_FILE)
+    except KeyError:
+        return None
+    return opened.read(info)[: 10 * MAX_BYTES] if info.file_size <= 10 * MAX_BYTES else b"{}"
 
 
 def collect_exchange(course: Course, assignment_id: str) -> list[str]:

@@ -112,8 +112,19 @@ def signatures(course: Course) -> list[Signature]:
     return [signature for signature in found if signature.text]
 
 
+def _strings_in(node) -> list[str]:
+    """Every text (and key) inside a JSON value, as a learner's widgets would show it."""
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [text for key, value in node.items() for text in (str(key), *_strings_in(value))]
+    if isinstance(node, list):
+        return [text for value in node for text in _strings_in(value)]
+    return [str(node)]
+
+
 def notebook_text(raw: str) -> str:
-    """What a learner can read in a notebook: cell sources and text outputs (metadata left out)."""
+    """What a learner can read in a notebook: cell sources, text outputs and the answer form (other metadata out)."""
     try:
         data = json.loads(raw)
     except json.JSONDecodeError:
@@ -129,6 +140,10 @@ def notebook_text(raw: str) -> str:
                 if isinstance(value, str):
                     parts.append(value)
         parts.append(json.dumps(cell.get("attachments", {})))
+    # The answer form's questions and options are shown by the widgets: scanned as text like any cell.
+    form = (data.get("metadata") or {}).get("mesocourse_answer_form")
+    if form:
+        parts += _strings_in(form)
     return "\n".join(parts)
 
 

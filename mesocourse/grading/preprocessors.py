@@ -5,8 +5,10 @@
   points and source only, and stops on an unknown grade id.
 * TruncateLongOutput (autograde): a huge output (a print loop, a giant string) is cut to a readable size so
   the graded notebook, formgrader and feedback stay small; nbgrader's own limit counts lines, not characters.
+* ReadAnswerSheet (autograde, sanitising, first): an answer-form submission (answers in answers.json) is rebuilt
+  in the source's cell layout with each answer written into its answer cell as a plain value (graded_copy.py).
 * HoldBackHiddenTests / ScoreAnswersAsData (autograde, around Execute): each course answer is read from the
-  notebook as data before anything runs, the kernel runs test cells without their hidden tests, and the score
+  notebook as data before anything runs (in the learner's own version), the kernel runs test cells without their hidden tests, and the score
   is decided afterwards in the grading process (scoring.py), whatever the submission's code did.
 * SealKeys (release, first): the public sources hold no key digest; each hidden test gets its digest here, from
   the solution and the clinic's secret, so the gradebook's copy is the only sealed one.
@@ -36,6 +38,14 @@ from mesocourse.grading.authoring import (
     seal,
 )
 from mesocourse.grading.course import awaiting_marks
+from mesocourse.grading.graded_copy import (
+    form_release,
+    graded_layout,
+    judge_in_version,
+    learner_question_markdown,
+    load_sheet,
+    your_answer,
+)
 from mesocourse.grading.keys import find_secret_file, read_secret
 from mesocourse.grading.scoring import hidden_key, judge, read_answer, verdict_outputs
 
@@ -64,6 +74,22 @@ class SealKeys(NbGraderPreprocessor):
         for cell, sealed_cell in zip(nb.cells, sealed.cells, strict=True):
             cell.source = sealed_cell.source
         return nb, resources
+
+
+class ReadAnswerSheet(NbGraderPreprocessor):
+    """Before anything else: an answer-form submission becomes the source layout with the learner's answers in it."""
+
+    def preprocess(self, nb, resources):
+        """Rebuild the notebook from the source and answers.json (only for assignments released as answer forms)."""
+        release = form_release(self.config, resources)
+        if release is None:
+            return nb, resources
+        version = release.version(resources["nbgrader"]["student"])
+        sheet = load_sheet(Path(resources.get("metadata", {}).get("path") or "."), version)
+        for note in sheet.notes:
+            self.log.warning("%s", note)
+        source = nbformat.read(release.source_notebook, as_version=4)
+        return graded_layout(source, nb, version, sheet), resources
 
 
 class DropMalformedMetadata(NbGraderPreprocessor):
@@ -156,6 +182,8 @@ class HoldBackHiddenTests(NbGraderPreprocessor):
                 return nb, resources
             tests = {cell.name: cell.source for cell in source.source_cells}
         keys = {name: key for name, text in tests.items() if (key := hidden_key(name, text or "")) is not None}
+        release = form_release(self.config, resources)
+        version = release.version(info["student"]) if release is not None else None
         cells = {_grade_id_of(cell): cell for cell in nb.cells if _grade_id_of(cell)}
         held = {}
         for grade_id, key in keys.items():
@@ -164,7 +192,8 @@ class HoldBackHiddenTests(NbGraderPreprocessor):
                 continue
             answer_cell = cells.get(f"{grade_id}-answer")
             answer = read_answer(answer_cell.source if answer_cell is not None else "", key.variable)
-            held[grade_id] = (tests[grade_id], key, answer)
+            own = version.questions.get(grade_id) if version is not None else None
+            held[grade_id] = (tests[grade_id], key, answer, own)
             # The kernel runs only the visible format check; the trusted source is put back after execution.
             test.source = region(tests[grade_id], BEGIN_HIDDEN, END_HIDDEN)[1]
         resources[HELD] = held
@@ -185,9 +214,10 @@ class ScoreAnswersAsData(NbGraderPreprocessor):
             grade_id = _grade_id_of(cell)
             if grade_id not in held:
                 continue
-            source, key, answer = held[grade_id]
+            source, key, answer, own = held[grade_id]
             cell.source = source
-            cell.outputs = verdict_outputs(judge(key, answer, secret))
+            verdict = judge(key, answer, secret) if own is None else judge_in_version(key, answer, secret, own)
+            cell.outputs = verdict_outputs(verdict)
         return nb, resources
 
 
@@ -270,6 +300,10 @@ class HideGradingCode(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         """Clean every cell, then insert the summary (after GetGrades has put the scores in)."""
+        self._version = None
+        release = form_release(self.config, resources)
+        if release is not None and resources.get("nbgrader", {}).get("student"):
+            self._version = release.version(resources["nbgrader"]["student"])
         nb, resources = super().preprocess(nb, resources)
         summary = results_markdown(nb.cells, self._unmarked(resources))
         summary = nbformat.v4.new_markdown_cell(summary, metadata={"tags": [SUMMARY_TAG]})
@@ -290,6 +324,25 @@ class HideGradingCode(NbGraderPreprocessor):
             return {grade.name for grade in notebook.grades if awaiting_marks(grade)}
 
     def preprocess_cell(self, cell, resources, index):
-        """Remove grading code from one cell's source."""
+        """Remove grading code from one cell's source; show an answer-form learner their own version."""
         cell.source = strip_grading_code(cell.source)
+        if self._version is not None:
+            cell = self._as_learner_saw_it(cell)
         return cell, resources
+
+    def _as_learner_saw_it(self, cell):
+        """Question and answer cells in the learner's own letters and numbers (their feedback, not the source's)."""
+        grade_id = _grade_id_of(cell) or ""
+        base = grade_id.removesuffix("-question").removesuffix("-answer")
+        question = self._version.questions.get(base)
+        if question is None:
+            return cell
+        if grade_id == base:
+            cell.source = ""  # the check's code means nothing to the learner: the verdict below is what counts
+            return cell
+        if grade_id.endswith("-question"):
+            cell.source = learner_question_markdown(question)
+            return cell
+        answer = read_answer(cell.source, f"answer_q{question.number}")
+        text = your_answer(question, answer).strip() or "Your answer could not be read."
+        return nbformat.v4.new_markdown_cell(f"**{text}**", metadata=cell.metadata)

@@ -13,7 +13,9 @@ from pathlib import Path
 
 from mesocourse.grading.authoring import AuthoringError, check_assignment, read_assignment, seal
 from mesocourse.grading.course import Course, TrainerError, captured_output, kernel_output_to
-from mesocourse.grading.leaks import scan_releases
+from mesocourse.grading.handout import Handout, handout_files, roster, write_handouts
+from mesocourse.grading.leaks import RELEASE, scan_files, scan_releases
+from mesocourse.grading.variants import spec_problems
 
 
 @dataclass
@@ -80,7 +82,7 @@ def check_source(course: Course, assignment_id: str, run_tests: bool = True, sec
         copy.parent.mkdir()
         shutil.copy2(path, copy)
         seal(copy, secret)
-        problems = check_assignment(read_assignment(copy), secret)
+        problems = check_assignment(read_assignment(copy), secret) + spec_problems(source)
         if run_tests and not problems:
             report = validate_notebook(course, copy)
             problems += [f"{assignment_id}: a test fails on the solutions: {failure}" for failure in report.failed]
@@ -122,13 +124,18 @@ class ReleaseResult:
     written: int
     points: float
     exchange: bool = False
+    handout: Handout = field(default_factory=Handout)
 
 
-def release(course: Course, assignment_id: str, exchange: bool = False, run_tests: bool = True) -> ReleaseResult:
-    """Check, generate and leak-scan the learner version; optionally put it in the nbgrader exchange.
+def release(
+    course: Course, assignment_id: str, exchange: bool = False, run_tests: bool = True, learners=None
+) -> ReleaseResult:
+    """Check, generate and leak-scan each learner's version; optionally put them in the nbgrader exchange.
 
+    learners: ids to release for (default: grading/learners.txt and the gradebook's students).
     run_tests=False skips running the notebook (for callers that just ran the Validator themselves).
     """
+    ids = roster(course, learners)
     problems = check_source(course, assignment_id, run_tests=run_tests)
     if problems:
         raise TrainerError(
@@ -148,9 +155,13 @@ def release(course: Course, assignment_id: str, exchange: bool = False, run_test
             f"{assignment_id!r} was not released: the gradebook's keys of {', '.join(unsealed)} are not sealed with "
             "this clinic's secret (is SealKeys first in GenerateAssignment.preprocessors in nbgrader_config.py?)."
         )
+    handout = write_handouts(course, assignment_id, ids)
     leaks = scan_releases(course, [assignment_id])
+    leaks += scan_files(course, handout_files(course, assignment_id), RELEASE, assignment=assignment_id)
     if leaks:
         shutil.rmtree(course.release_dir / assignment_id, ignore_errors=True)
+        for folder in handout.folders.values():
+            shutil.rmtree(folder, ignore_errors=True)
         raise TrainerError(
             f"The learner version of {assignment_id!r} held grading material, so it was deleted:\n  - "
             + "\n  - ".join(map(str, leaks))
@@ -173,4 +184,5 @@ def release(course: Course, assignment_id: str, exchange: bool = False, run_test
         len(source.written),
         source.max_score,
         exchange,
+        handout,
     )

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import nbformat
 
+from mesocourse.grading.answer_sheet import ANSWERS_FILE
 from mesocourse.grading.course import Course
 from mesocourse.grading.scoring import read_answer
 
@@ -113,6 +114,17 @@ def changes_from_release(submitted, released) -> list[str]:
     return notes + _added_code_cells(submitted, released)
 
 
+def answer_sheet_notes(course: Course, assignment_id: str, learner: str, folder: Path) -> list[str]:
+    """What the trainer should know about the answers file of an answer-form assignment (none for others)."""
+    from mesocourse.grading.graded_copy import form_release, load_sheet
+
+    stem = course.notebook_name(assignment_id).removesuffix(".ipynb")
+    release = form_release(course.config, {"nbgrader": {"assignment": assignment_id, "notebook": stem}})
+    if release is None:
+        return []
+    return load_sheet(folder, release.version(learner)).notes
+
+
 def inspect_submission(course: Course, assignment_id: str, learner: str) -> Inspection:
     """Check one learner's submission folder for this assignment, without changing it."""
     folder = course.submitted_dir / learner / assignment_id
@@ -121,7 +133,7 @@ def inspect_submission(course: Course, assignment_id: str, learner: str) -> Insp
     entries = sorted(folder.iterdir()) if folder.is_dir() else []
     files = [path.name for path in entries if path.is_file() and not path.is_symlink()]
     # Folders are listed too: a mesocourse/ folder sent along cannot change the score, but the trainer should know.
-    others = [name for name in files if name not in (expected, "timestamp.txt")]
+    others = [name for name in files if name not in (expected, "timestamp.txt", ANSWERS_FILE)]
     others += [f"{path.name}/ (folder)" for path in entries if path.is_dir()]
     if expected not in files:
         found = f" (found: {', '.join(others)})" if others else " (the folder is empty)"
@@ -136,6 +148,7 @@ def inspect_submission(course: Course, assignment_id: str, learner: str) -> Insp
         return inspection
     if inspection.notebook.stat().st_size > LARGE_NOTEBOOK_BYTES:
         inspection.notes.append("very large notebook (long outputs): they are cut down in the graded copy")
+    inspection.notes += answer_sheet_notes(course, assignment_id, learner, folder)
     released_path = course.released_notebook(assignment_id)
     if released_path.is_file():
         submitted = nbformat.read(inspection.notebook, as_version=4)

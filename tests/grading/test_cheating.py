@@ -7,6 +7,7 @@ the change described; one honest learner answers everything right. The whole coh
 import base64
 import json
 import os
+import shutil
 import subprocess
 import time
 import zipfile
@@ -23,7 +24,9 @@ from mesocourse.grading.export import export_csv, status_overview
 from mesocourse.grading.feedback import generate_feedback
 from mesocourse.grading.leaks import scan_feedback
 from mesocourse.grading.release import release
+from mesocourse.grading.variants import from_source, learner_version, to_source
 from mesocourse.paths import ROOT
+from tests.grading.conftest import hand_in
 
 pytestmark = pytest.mark.pipeline
 
@@ -92,26 +95,22 @@ def _cell(notebook, grade_id):
     return next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
 
 
-def _answered(course, answers, q1_extra="", new_cells=()):
-    notebook = nbformat.read(course.released_notebook("foundations"), as_version=4)
-    for cell in notebook.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
-        if grade_id.endswith("-answer"):
-            number = int(grade_id[1:3])
-            lines = cell.source.splitlines()
-            lines[1] = f"answer_q{number} = {json.dumps(answers[number])}" + (q1_extra if number == 1 else "")
-            cell.source = "\n".join(lines)
-    first = next(i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code") + 1
-    for source in reversed(new_cells):
-        notebook.cells.insert(first, nbformat.v4.new_code_cell(source))
-    return notebook
-
-
-def _submit(course, learner, notebook):
-    folder = course.submitted_dir / learner / "foundations"
-    folder.mkdir(parents=True, exist_ok=True)
-    nbformat.write(notebook, folder / "foundations.ipynb")
+def _answered(course, learner, answers, q1_extra="", new_cells=(), **options):
+    """Hand in foundations as `learner`: answers ticked in their version, any code as cells they added."""
+    cells = ([q1_extra.strip()] if q1_extra.strip() else []) + list(new_cells)
+    folder, _ = hand_in(course, "foundations", learner, answers, extra_cells=cells, **options)
     return folder
+
+
+def _notebook(course, learner):
+    return nbformat.read(course.submitted_dir / learner / "foundations" / "foundations.ipynb", as_version=4)
+
+
+def _rewrite_sheet(course, learner, change):
+    """Edit a learner's answers file by hand, as a learner with a text editor could."""
+    path = course.submitted_dir / learner / "foundations" / "answers.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(change(data) if callable(change) else change, encoding="utf-8")
 
 
 def _escapes(course, outside):
@@ -157,27 +156,33 @@ def _escapes(course, outside):
 
 
 def _broken(course):
-    """F-1 and F-3: pasted graded cells, unreadable metadata, an answer too deep to parse, a huge number."""
-    cases = {}
-    pasted_test = _answered(course, KEY)
-    pasted_test.cells.append(
-        nbformat.from_dict(json.loads(json.dumps(_cell(pasted_test, "q01-italian-society-definition"))))
-    )
-    cases["d01-pasted-test-cell"] = pasted_test
-    pasted_answer = _answered(course, KEY)
-    answer_cell = _cell(pasted_answer, "q01-italian-society-definition-answer")
-    pasted_answer.cells.append(nbformat.from_dict(json.loads(json.dumps(answer_cell))))
-    cases["d02-pasted-answer-cell"] = pasted_answer
-    invented = _answered(course, KEY)
-    invented.cells.append(nbformat.v4.new_code_cell("x = 1", metadata={"nbgrader": {"grade": True, "points": 100}}))
-    cases["d06-grade-cell-without-id"] = invented
-    for learner, meta in (("e01-metadata-string", "oops"), ("e02-grade-id-list", {"grade_id": ["a", "b"]})):
-        notebook = _answered(course, KEY)
-        notebook.cells.append(nbformat.v4.new_code_cell("y = 2", metadata={"nbgrader": meta}))
-        cases[learner] = notebook
-    cases["e03-deep-answer"] = _answered(course, KEY, q1_extra=' + "B"' * 300_000)
-    cases["g26-huge-number"] = _answered(course, {**KEY, 1: 10**400})
+    """F-1 and F-3: pasted cells, unreadable metadata, an answer too long to be one, a huge number."""
+    setup = {"grade_id": "setup", "locked": True, "grade": False, "solution": False, "schema_version": 3}
+    answer = {"grade_id": "q01-italian-society-definition-answer", "solution": True, "grade": False, "locked": False}
+    added = {
+        "d01-pasted-setup-cell": nbformat.v4.new_code_cell("print(1)", metadata={"nbgrader": setup}),
+        "d02-pasted-answer-cell": nbformat.v4.new_code_cell('answer_q1 = "B"', metadata={"nbgrader": answer}),
+        "d06-grade-cell-without-id": nbformat.v4.new_code_cell("x = 1", metadata={"nbgrader": {"grade": True}}),
+        "e01-metadata-string": nbformat.v4.new_code_cell("y = 2", metadata={"nbgrader": "oops"}),
+        "e02-grade-id-list": nbformat.v4.new_code_cell("y = 2", metadata={"nbgrader": {"grade_id": ["a", "b"]}}),
+    }
+    cases = {name: (KEY, lambda nb, cell=cell: nb.cells.append(cell)) for name, cell in added.items()}
+    cases["e03-long-answer"] = ({**KEY, 1: "B" * 100_000}, None)
+    cases["g26-huge-number"] = ({**KEY, 1: 10**400}, None)
     return cases
+
+
+# Answers files written by hand: code, a huge file, broken JSON, keys the form never writes, someone else's file.
+SHEETS = {
+    "h01-code-in-answers-file": (lambda d: json.dumps({**d, "answers": {**d["answers"], **CODE}}), FULL - 3),
+    "h02-huge-answers-file": (lambda d: json.dumps({**d, "pad": "x" * 1_000_000}), 0.0),
+    "h03-broken-answers-file": ('{"answers": {"q01-italian', 0.0),
+    "h04-extra-keys": (lambda d: json.dumps({**d, "score": 100, "answers": {**d["answers"], "q99": "A"}}), FULL),
+}
+CODE = {
+    "q01-italian-society-definition": "__import__('os').system('touch /tmp/pwned')",
+    "q04-evidence-statements": ["A", "__import__('os')"],
+}
 
 
 @pytest.fixture(scope="module")
@@ -186,19 +191,25 @@ def cohort(tmp_path_factory, copy_course):
     course = Course(copy_course(tmp_path_factory.mktemp("course")))
     with open(course.root / "nbgrader_config.py", "a", encoding="utf-8") as config:
         config.write("\nc.SandboxedExecute.budget = 10\n")  # so the sleepy learner runs out quickly
-    release(course, "foundations", run_tests=False)
-    _submit(course, "honest-right", _answered(course, KEY))
-    _submit(course, "honest-wrong", _answered(course, WRONG))
-    for learner, (q1_extra, new_cells) in ATTACKS.items():
-        _submit(course, learner, _answered(course, WRONG, q1_extra, new_cells))
     broken = _broken(course)
-    for learner, notebook in broken.items():
-        _submit(course, learner, notebook)
+    learners = ["honest-right", "honest-wrong", *ATTACKS, *broken, *SHEETS, "h05-someone-elses-file"]
+    learners += [*ESCAPES, "bob", "maria-dupont", "learner0", "zipper"]
+    release(course, "foundations", run_tests=False, learners=learners)
+    _answered(course, "honest-right", KEY)
+    _answered(course, "honest-wrong", WRONG)
+    for learner, (q1_extra, new_cells) in ATTACKS.items():
+        _answered(course, learner, WRONG, q1_extra, new_cells)
+    for learner, (answers, hook) in broken.items():
+        _answered(course, learner, answers, notebook_hook=hook)
+    for learner, (change, _) in SHEETS.items():
+        _answered(course, learner, KEY)
+        _rewrite_sheet(course, learner, change)
+    _answered(course, "h05-someone-elses-file", KEY, sheet_of="honest-right")
     outside = tmp_path_factory.mktemp("outside") / "OUTSIDE-written-by-learner.txt"
     for learner, cells in _escapes(course, outside).items():
-        _submit(course, learner, _answered(course, WRONG, new_cells=cells))
+        _answered(course, learner, WRONG, new_cells=cells)
     # CR-5: a mesocourse/ package sent next to the notebook, whose check_key says "right" to everything.
-    shadow = _submit(course, "g18-shadow-package", _answered(course, WRONG)) / "mesocourse" / "grading"
+    shadow = _answered(course, "g18-shadow-package", WRONG) / "mesocourse" / "grading"
     shadow.mkdir(parents=True)
     for path in (shadow.parent / "__init__.py", shadow / "__init__.py"):
         path.write_text("")
@@ -228,23 +239,53 @@ def test_code_in_a_submission_never_raises_its_score(cohort, learner):
 
 
 def test_code_in_a_submission_is_noted_in_the_status_table(cohort):
-    """Code in an answer cell or in an added cell is listed, including code written only as assignments."""
+    """Code sent in added cells is listed (it ran only in the sandbox and never scored)."""
     results = cohort["results"]
-    for learner in ("g01-patch-in-answer", "g06-assignments-only"):
-        assert any("holds code besides the answer" in note for note in results[learner].notes), learner
-    for learner in ("g05-import-hook", "g07-new-cell", "g08-learn-the-key"):
+    for learner in ("g01-patch-in-answer", "g05-import-hook", "g07-new-cell", "g08-learn-the-key"):
         assert "1 code cell added (never run for the score)" in results[learner].notes, learner
+
+
+@pytest.mark.parametrize("learner", sorted(SHEETS))
+def test_an_answers_file_is_scored_as_data_whatever_it_holds(cohort, learner):
+    """Code, a huge file, broken JSON or extra keys in answers.json: scored as data, graded, never a traceback."""
+    assert _score(cohort["results"][learner]) == (GRADED, SHEETS[learner][1])
+
+
+def test_what_an_answers_file_held_is_noted_in_the_status_table(cohort):
+    """The trainer reads one plain note per odd answers file."""
+    notes = {learner: "; ".join(cohort["results"][learner].notes) for learner in SHEETS}
+    assert "not an answer, scored 0: q01-italian-society-definition, q04-evidence-statements" in notes[
+        "h01-code-in-answers-file"
+    ]
+    assert "far too large" in notes["h02-huge-answers-file"]
+    assert "damaged" in notes["h03-broken-answers-file"]
+    assert "1 unknown entry ignored" in notes["h04-extra-keys"]
+
+
+def test_another_learners_answers_file_scores_in_the_senders_own_version(cohort):
+    """honest-right's file (all right in their version) handed in by someone else scores only where it fits."""
+    course = cohort["course"]
+    source = learner_version(course.source_notebook("foundations"), "honest-right", course.secret())
+    mine = learner_version(course.source_notebook("foundations"), "h05-someone-elses-file", course.secret())
+    deserved = 0.0
+    for grade_id, question in source.questions.items():
+        key = KEY[question.number]
+        theirs = to_source(mine.questions[grade_id], from_source(question, key))
+        deserved += question.points if theirs == (sorted(key) if isinstance(key, list) else key) else 0.0
+    result = cohort["results"]["h05-someone-elses-file"]
+    assert _score(result) == (GRADED, deserved) and deserved < FULL
+    assert any("made for honest-right" in note for note in result.notes)
 
 
 @pytest.mark.parametrize(
     ("learner", "expected"),
     [
-        ("d01-pasted-test-cell", FULL),
+        ("d01-pasted-setup-cell", FULL),
         ("d02-pasted-answer-cell", FULL),
         ("d06-grade-cell-without-id", FULL),
         ("e01-metadata-string", FULL),
         ("e02-grade-id-list", FULL),
-        ("e03-deep-answer", FULL - 1),
+        ("e03-long-answer", FULL - 1),
         ("g26-huge-number", FULL - 1),
     ],
 )
@@ -338,30 +379,28 @@ def test_one_bad_zip_costs_nobody_their_submission(cohort, tmp_path):
     course = cohort["course"]
     first = tmp_path / "first"
     for learner in ("bob", "maria-dupont"):
-        (first / learner).mkdir(parents=True)
-        nbformat.write(_answered(course, KEY), first / learner / "foundations.ipynb")
+        shutil.copytree(_answered(course, learner, KEY), first / learner)
     collect_folder(course, "foundations", first)
     maria = course.submitted_dir / "maria-dupont" / "foundations" / "foundations.ipynb"
     before = maria.read_bytes()
     second = tmp_path / "second"
-    (second / "bob").mkdir(parents=True)
-    nbformat.write(_answered(course, WRONG), second / "bob" / "foundations.ipynb")
+    shutil.copytree(_answered(course, "bob", WRONG), second / "bob")
     (second / "maria-dupont.zip").write_bytes(b"PK\x03\x04 this download was cut short")
     result = collect_folder(course, "foundations", second)
     assert "bob" in result.replaced and "maria-dupont" not in result.replaced
     assert maria.read_bytes() == before
     assert any("cannot be opened" in note for note in result.notes["maria-dupont"])
-    bob = nbformat.read(course.submitted_dir / "bob" / "foundations" / "foundations.ipynb", 4)
-    assert f"answer_q1 = {json.dumps(WRONG[1])}" in _cell(bob, "q01-italian-society-definition-answer").source
+    # The answers file handed in beside the notebook is filed with it, byte for byte.
+    sent = (second / "bob" / "answers.json").read_bytes()
+    assert (course.submitted_dir / "bob" / "foundations" / "answers.json").read_bytes() == sent
 
 
 def test_the_submission_time_is_when_the_learner_saved_it(cohort, tmp_path):
     """F-13: timestamp.txt holds the file's own date (and a zip member's date), not the time of collection."""
     course = cohort["course"]
     inbox = tmp_path / "inbox"
-    (inbox / "learner0").mkdir(parents=True)
+    shutil.copytree(_answered(course, "learner0", KEY), inbox / "learner0")
     path = inbox / "learner0" / "foundations.ipynb"
-    nbformat.write(_answered(course, KEY), path)
     os.utime(path, (1704103200, 1704103200))  # 2024-01-01 10:00 UTC
     with zipfile.ZipFile(inbox / "zipper.zip", "w") as archive:
         archive.writestr(zipfile.ZipInfo("foundations.ipynb", (2024, 5, 2, 9, 30, 0)), path.read_text())

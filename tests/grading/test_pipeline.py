@@ -34,6 +34,8 @@ from mesocourse.grading.item_analysis import analyse, write_csv
 from mesocourse.grading.keys import answer_digest
 from mesocourse.grading.leaks import FEEDBACK, RELEASE, scan_bundle, scan_feedback, scan_files, scan_releases
 from mesocourse.grading.release import release, validate_notebook
+from mesocourse.grading.variants import from_source, learner_version, to_source
+from tests.grading.conftest import hand_in
 
 pytestmark = pytest.mark.pipeline
 
@@ -46,20 +48,23 @@ ASEPSIS = "Explain why asepsis and sterile single-use material are not negotiabl
 DEPTH = "Work out how deep a needle goes from its inserted length and angle"
 NEXT_STEPS = "Tell the patient what happens next"
 
-# The mini cohort: each learner's answers (None = left as released) and the points each question must score.
+# The mini cohort: each learner's answers in source terms (ticked in their own version), code cells they added,
+# and the points each question must score.
 # q1: one letter, key B (1 point); q2: select all, key A and C (2 points); q3: number 3.5 within 0.1 (1 point).
 COHORT = {
-    "good": ({1: '"b"', 2: '["C", "a"]', 3: "3.46"}, (1, 2, 1)),
-    "blank": ({}, (0, 0, 0)),
-    "mix": ({1: '"B"', 2: '["A"]', 3: "3.6"}, (1, 0, 1)),
-    "tamper-to-pass": ({1: '"C"', 2: '["B"]', 3: "9.9"}, (0, 0, 0)),
-    "tamper-settings": ({1: '"B"', 2: '["A", "C"]', 3: "3.5"}, (1, 2, 1)),
-    "extra-file": ({1: '"B"', 2: '["A", "C"]', 3: "3.5"}, (1, 2, 1)),
-    "endless-loop": ({1: '"B"\nwhile True:\n    pass', 2: '["A", "C"]', 3: "3.5"}, (1, 2, 1)),
-    "huge-output": ({1: '"B"\nprint("x" * 5_000_000)\nfor line in range(100_000):\n    print(line)'}, (1, 0, 0)),
-    "kernel-killer": ({1: '"B"\nimport os\nos._exit(1)', 2: '["A", "C"]'}, (1, 2, 0)),
+    "good": ({1: "B", 2: ["C", "A"], 3: 3.46}, [], (1, 2, 1)),
+    "blank": ({}, [], (0, 0, 0)),
+    "mix": ({1: "B", 2: ["A"], 3: 3.6}, [], (1, 0, 1)),
+    "tamper-to-pass": ({1: "C", 2: ["B"], 3: 9.9}, [], (0, 0, 0)),
+    "tamper-settings": ({1: "B", 2: ["A", "C"], 3: 3.5}, [], (1, 2, 1)),
+    "extra-file": ({1: "B", 2: ["A", "C"], 3: 3.5}, [], (1, 2, 1)),
+    "endless-loop": ({1: "B", 2: ["A", "C"], 3: 3.5}, ["while True:\n    pass"], (1, 2, 1)),
+    "huge-output": ({1: "B"}, ['print("x" * 5_000_000)\nfor line in range(100_000):\n    print(line)'], (1, 0, 0)),
+    "kernel-killer": ({1: "B", 2: ["A", "C"]}, ["import os\nos._exit(1)"], (1, 2, 0)),
 }
 BROKEN = {"invalid-json": UNREADABLE, "empty-file": UNREADABLE, "no-notebook": NOT_SUBMITTED}
+WRITTEN = "I would call the doctor."
+LEARNERS = [*COHORT, *BROKEN, "solutions", "untouched", "good-twin", "copier"]
 
 
 def _mini_source(course: Course) -> nbformat.NotebookNode:
@@ -112,23 +117,12 @@ def course(tmp_path_factory, copy_course):
     nbformat.write(_mini_source(course), course.source_dir / "mini" / "mini.ipynb")
     course.validation = {name: validate_notebook(course, course.source_notebook(name)) for name in (*REAL, "mini")}
     for name in (*REAL, "mini"):
-        release(course, name, run_tests=False)
+        release(course, name, run_tests=False, learners=LEARNERS)
     return course
 
 
 def _cell(notebook, grade_id):
     return next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
-
-
-def _answered(course, answers, written=None):
-    notebook = nbformat.read(course.released_notebook("mini"), as_version=4)
-    grade_ids = {1: "q01-letter", 2: "q02-select-all", 3: "q03-depth"}
-    for number, typed in answers.items():
-        cell = _cell(notebook, f"{grade_ids[number]}-answer")
-        cell.source = cell.source.replace(cell.source.splitlines()[1], f"answer_q{number} = {typed}")
-    if written:
-        _cell(notebook, "case1-call").source = written
-    return notebook
 
 
 def _submit(course, learner, notebook=None, raw=None, name="mini.ipynb", assignment="mini"):
@@ -149,20 +143,22 @@ def _fingerprints(folder: Path) -> dict:
 @pytest.fixture(scope="module")
 def cohort(course):
     """Submit the mini cohort (as an exchange or a trainer would leave it) and autograde everyone in one run."""
-    for learner, (answers, _) in COHORT.items():
-        _submit(course, learner, _answered(course, answers, written="I would call the doctor."))
-    tampered = nbformat.read(course.submitted_dir / "tamper-to-pass" / "mini" / "mini.ipynb", as_version=4)
-    _cell(tampered, "q01-letter").source = "pass"
-    _cell(tampered, "q02-select-all").source = ""
-    tampered.cells.remove(_cell(tampered, "q03-depth"))
-    _submit(course, "tamper-to-pass", tampered)
-    settings = nbformat.read(course.submitted_dir / "tamper-settings" / "mini" / "mini.ipynb", as_version=4)
-    _cell(settings, "q01-letter").metadata.nbgrader["points"] = 100
-    _cell(settings, "q02-select-all").metadata.nbgrader.update(solution=True, grade=False)
-    _cell(settings, "q03-depth").metadata.nbgrader["grade_id"] = "q03-renamed"
-    _submit(course, "tamper-settings", settings)
+    for learner, (answers, cells, _) in COHORT.items():
+        hand_in(course, "mini", learner, answers, written=WRITTEN, extra_cells=cells)
+
+    def tamper_to_pass(notebook):
+        # The learner rewrites the read-only set-up cell and deletes the closing note.
+        _cell(notebook, "setup").source = "print('all right')"
+        notebook.cells.remove(_cell(notebook, "submit"))
+
+    def tamper_settings(notebook):
+        _cell(notebook, "case1-call").metadata.nbgrader["points"] = 100
+        _cell(notebook, "instructions").metadata.nbgrader.update(grade=True, points=50)
+
+    hand_in(course, "mini", "tamper-to-pass", COHORT["tamper-to-pass"][0], written=WRITTEN, notebook_hook=tamper_to_pass)
+    hand_in(course, "mini", "tamper-settings", COHORT["tamper-settings"][0], written=WRITTEN, notebook_hook=tamper_settings)
     _submit(course, "extra-file", raw=b"my notes", name="notes.txt")
-    _submit(course, "extra-file", _answered(course, {1: '"A"'}), name="mini copy.ipynb")
+    _submit(course, "extra-file", raw=course.released_notebook("mini").read_bytes(), name="mini copy.ipynb")
     _submit(course, "invalid-json", raw=b'{"cells": [ this is not json')
     _submit(course, "empty-file", raw=b"")
     _submit(course, "no-notebook", raw=b"sorry, sent the wrong file", name="notes.txt")
@@ -180,20 +176,39 @@ def test_every_source_notebook_passes_the_validator(course):
     assert failing == {}
 
 
-def test_the_validator_result_is_read_not_its_exit_code(course, tmp_path):
-    """An untouched learner version fails validation (nothing answered): each failure is seen and explained."""
-    report = validate_notebook(course, course.released_notebook("mini"))
-    assert sum("Not answered yet" in failure for failure in report.failed) == 3
-    assert report.failed[-1] == "You did not provide a response."
-    assert len(report.failed) == 4
+def test_released_notebooks_hold_no_code_for_the_learner(course):
+    """Each learner's notebook: one collapsed one-line set-up cell, no answer or test cell, no solution."""
+    for name in (*REAL, "mini"):
+        released = nbformat.read(course.root / "grading" / "handout" / "good" / name / f"{name}.ipynb", 4)
+        code = [cell for cell in released.cells if cell.cell_type == "code"]
+        assert len(code) == 1 and len(code[0].source.splitlines()) == 1, name
+        assert code[0].metadata["jupyter"]["source_hidden"] is True
+        assert not any(cell.metadata.get("nbgrader", {}).get("grade_id", "").startswith("q") for cell in released.cells)
+    mini = nbformat.read(course.released_notebook("mini"), 4)
+    assert "Marking guide" not in _cell(mini, "case1-call-question").source
 
 
-def test_released_versions_hold_placeholders_not_solutions(course):
-    """Answer cells keep only `answer_qN = ""`; test cells keep only the visible format check."""
-    released = nbformat.read(course.released_notebook("mini"), as_version=4)
-    assert _cell(released, "q01-letter-answer").source.strip().endswith('answer_q1 = ""')
-    assert "check_key" not in _cell(released, "q01-letter").source
-    assert "Marking guide" not in _cell(released, "case1-call-question").source
+def test_release_makes_one_folder_and_zip_per_learner(course):
+    """Every listed learner gets their notebook and an empty answers file, as a folder and as a zip."""
+    for learner in LEARNERS:
+        folder = course.root / "grading" / "handout" / learner / "mini"
+        assert sorted(path.name for path in folder.iterdir()) == ["answers.json", "mini.ipynb"]
+        assert json.loads((folder / "answers.json").read_text())["learner"] == learner
+        with zipfile.ZipFile(folder.parent / f"{learner}-mini.zip") as archive:
+            assert sorted(archive.namelist()) == ["mini/answers.json", "mini/mini.ipynb"]
+
+
+def test_two_learners_releases_differ_and_the_same_learner_gets_the_same_again(course, tmp_path):
+    """Option orders differ between learners; releasing again gives each learner the identical notebook."""
+    forms = {
+        learner: nbformat.read(course.root / "grading" / "handout" / learner / "foundations" / "foundations.ipynb", 4)
+        for learner in ("good", "mix")
+    }
+    first, second = (forms[name].metadata["mesocourse_answer_form"]["forms"][name] for name in ("good", "mix"))
+    assert [b.get("options") for b in first["blocks"]] != [b.get("options") for b in second["blocks"]]
+    before = (course.root / "grading" / "handout" / "good" / "foundations" / "foundations.ipynb").read_bytes()
+    release(course, "foundations", run_tests=False, learners=LEARNERS)
+    assert (course.root / "grading" / "handout" / "good" / "foundations" / "foundations.ipynb").read_bytes() == before
 
 
 # Grading the real assignments ---------------------------------------------------------------------------------
@@ -201,18 +216,53 @@ def test_released_versions_hold_placeholders_not_solutions(course):
 
 @pytest.fixture(scope="module")
 def real_results(course):
-    """Each real assignment graded for its own source notebook (the solutions) and for the untouched release."""
+    """Each real assignment graded for a learner who ticks every key (in their own version), one who hands the
+    release in untouched, and (foundations) a learner who hands in another learner's right answers file."""
     outcome = {}
     for name in REAL:
-        _submit(
-            course, "solutions", raw=course.source_notebook(name).read_bytes(), name=f"{name}.ipynb", assignment=name
-        )
-        _submit(
-            course, "untouched", raw=course.released_notebook(name).read_bytes(), name=f"{name}.ipynb", assignment=name
-        )
-        graded = autograde(course, name, learners=["solutions", "untouched"], timeout=30, show_progress=False)
+        hand_in(course, name, "solutions", _right_answers(course, name, "solutions"))
+        hand_in(course, name, "untouched", {})
+        learners = ["solutions", "untouched"]
+        if name == "foundations":
+            hand_in(course, name, "good-twin", _right_answers(course, name, "good-twin"))
+            hand_in(course, name, "copier", _right_answers(course, name, "good-twin"), sheet_of="good-twin")
+            learners += ["good-twin", "copier"]
+        graded = autograde(course, name, learners=learners, timeout=30, show_progress=False)
         outcome[name] = {result.learner: result for result in graded}
     return outcome
+
+
+def _right_answers(course, name, learner):
+    """Every key in source terms; a question with numbers drawn for this learner gets the engine's answer."""
+    version = learner_version(course.source_notebook(name), learner, course.secret())
+    source = authoring.read_assignment(course.source_notebook(name))
+    return {
+        q.number: q.solution
+        if version.questions[q.grade_id].expected is None
+        else version.questions[q.grade_id].expected
+        for q in source.autograded
+    }
+
+
+def test_a_learner_who_hands_in_another_learners_answers_scores_what_they_deserve(course, real_results):
+    """The copied letters are read in the copier's own version: they score only where the letters happen to fit,
+    and the status table says the answers file came from another learner's version."""
+    twin = learner_version(course.source_notebook("foundations"), "good-twin", course.secret())
+    mine = learner_version(course.source_notebook("foundations"), "copier", course.secret())
+    source = authoring.read_assignment(course.source_notebook("foundations"))
+    deserved = 0.0
+    for question in source.autograded:
+        shown = from_source(twin.questions[question.grade_id], question.solution)
+        as_mine = to_source(mine.questions[question.grade_id], shown)
+        deserved += (
+            question.points
+            if as_mine == (sorted(question.solution) if isinstance(as_mine, list) else question.solution)
+            else 0
+        )
+    copier = real_results["foundations"]["copier"]
+    assert real_results["foundations"]["good-twin"].autograded_score == copier.autograded_max
+    assert copier.autograded_score == deserved < copier.autograded_max
+    assert any("not from this learner's own version (made for good-twin)" in note for note in copier.notes)
 
 
 def test_source_solutions_score_full_autograded_marks(real_results):
@@ -236,7 +286,7 @@ def test_untouched_releases_score_zero(real_results):
 def test_each_learner_scores_exactly_what_their_answers_earn(cohort):
     """Right, wrong, mixed and tampered submissions score the sum of their right answers, out of 4."""
     results = cohort["results"]
-    for learner, (_, expected) in COHORT.items():
+    for learner, (_, _, expected) in COHORT.items():
         if expected is None:
             continue
         result = results[learner]
@@ -246,12 +296,21 @@ def test_each_learner_scores_exactly_what_their_answers_earn(cohort):
 
 
 def test_tampering_is_graded_as_the_original_and_reported(cohort):
-    """Edited, emptied, deleted and re-flagged test cells are undone before grading, and the notes say so."""
+    """An edited set-up cell, a deleted note and re-flagged cells are undone before grading, and the notes say so."""
     to_pass = "; ".join(cohort["results"]["tamper-to-pass"].notes)
-    assert "q01-letter: read-only cell edited" in to_pass and "q03-depth: cell deleted" in to_pass
+    assert "setup: read-only cell edited" in to_pass and "submit: cell deleted" in to_pass
     settings = "; ".join(cohort["results"]["tamper-settings"].notes)
-    assert "q01-letter: grading settings changed (points" in settings
-    assert "q02-select-all: grading settings changed (grade, solution" in settings
+    assert "case1-call: grading settings changed (points" in settings
+    assert "instructions: grading settings changed (grade, points" in settings
+
+
+def test_the_graded_copy_shows_the_trainer_each_answer(course, cohort):
+    """Formgrader's copy has every answer cell back, holding the answer (source letters) and what the learner saw."""
+    graded = nbformat.read(course.autograded_dir / "good" / "mini" / "mini.ipynb", as_version=4)
+    answer = _cell(graded, "q01-letter-answer").source
+    assert answer.splitlines()[-1] == 'answer_q1 = "B"' and "# They chose " in answer
+    assert _cell(graded, "q03-depth-answer").source.splitlines()[-1] == "answer_q3 = 3.46"
+    assert "check_key(" in _cell(graded, "q01-letter").source
 
 
 def test_bad_submissions_get_a_clear_status(cohort):
@@ -432,7 +491,7 @@ def test_item_analysis_matches_the_cohort(course, cohort):
     """Facility per question equals the share of graded learners whose answer earned its points; the options typed
     are counted from the graded copies and the objectives come from the source."""
     analysis = analyse(course, "mini")
-    graded = [expected for expected in (spec[1] for spec in COHORT.values()) if expected is not None]
+    graded = [expected for expected in (spec[2] for spec in COHORT.values()) if expected is not None]
     assert analysis.test.learners == len(graded)
     maximum = (1, 2, 1)
     for index, question in enumerate(analysis.questions):
@@ -609,3 +668,14 @@ def test_no_release_feedback_or_bundle_holds_the_secret_or_a_key_digest(course, 
         assert _holding(folder, secret) == []
         assert [d for d in digests if _holding(folder, d)] == []
     assert secret.encode() not in bundle.path.read_bytes()
+
+
+def test_feedback_explains_each_learners_own_version(course, feedback):
+    """The page shows the question with the learner's own option order and their answer in their own letters."""
+    version = learner_version(course.source_notebook("mini"), "mix", course.secret())
+    question = version.questions["q01-letter"]
+    shown = from_source(question, "B")
+    page = feedback.files["mix"].read_text(encoding="utf-8")
+    assert f"Your answer: {shown}. b" in page
+    other = learner_version(course.source_notebook("mini"), "good", course.secret()).questions["q01-letter"]
+    assert f"Your answer: {from_source(other, 'B')}. b" in feedback.files["good"].read_text(encoding="utf-8")

@@ -1,0 +1,358 @@
+"""Each learner's own version of a graded assignment, drawn from the clinic's secret and the learner id.
+
+A version shuffles every question's options and draws the numbers of parametrised questions (listed in
+assets/assignment-variants.yaml, right answer computed by the course's engine). The draw is an HMAC of the
+secret, assignment, learner and question, so the trainer gets the same version every time, learners get
+different ones, and nobody without the secret can tell which letter is right for whom.
+
+The learner's form (what the answer widgets show) holds no key and no option order; the mapping back to the
+source question (`to_source`, `source_answer`) exists only in the trainer's process.
+"""
+
+import hashlib
+import hmac
+import random
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from mesocourse.grading.answer_format import LETTER, LETTERS, NUMBER
+from mesocourse.grading.authoring import AssignmentSource, AutogradedQuestion, read_assignment
+from mesocourse.paths import ASSETS
+
+SPEC_FILE = ASSETS / "assignment-variants.yaml"
+HEADING = re.compile(r"^#{1,6} Question \d+ \([^)]*\)\s*$")
+OPTION = re.compile(r"^- \*\*(?P<letter>[A-H])\.\*\* (?P<text>.*)$")
+UNIT = re.compile(r"^\*\*Type a number\*\* in (?P<unit>[^,]+),")
+HOW_TO = ("**Type one letter**", "**Select all that apply.**", "**Type a number**")
+SHOWN = "ABCDEFGH"
+
+
+class VariantError(ValueError):
+    """A parametrised question whose template, ranges or engine do not give back the source question."""
+
+
+def _sin(angle_deg, places: int) -> str:
+    import math
+
+    return f"{round(math.sin(math.radians(angle_deg)), places):g}"
+
+
+def _needle_depth(parameters: dict) -> float:
+    from mesocourse.skin.model import needle_depth
+
+    return needle_depth(parameters["length_mm"], parameters["angle_deg"])
+
+
+# The course's engines a numeric question can draw its answer from, and the extra words its templates may use.
+ENGINES = {
+    "needle_depth": (
+        _needle_depth,
+        lambda p: {"sin": _sin(p["angle_deg"], 2), "sin3": _sin(p["angle_deg"], 3)},
+    ),
+}
+
+
+@dataclass(frozen=True)
+class QuestionVersion:
+    """One question as one learner sees it, with what the trainer needs to map it back (never sent to learners)."""
+
+    grade_id: str
+    number: int
+    kind: str
+    points: float
+    stem: str
+    options: tuple[str, ...] = ()  # option texts in the order shown (A, B, ...)
+    order: str = ""  # the source letter of each shown option: "CADB" means shown A is source C
+    unit: str = ""
+    decimals: int = 1
+    tolerance: float = 0.0
+    parameters: tuple = ()  # (name, value) pairs drawn for this learner
+    expected: float | None = None  # the engine's answer for those parameters
+    explanation: str = ""
+
+    @property
+    def shown_letters(self) -> str:
+        """The letters this learner chooses from."""
+        return SHOWN[: len(self.options)]
+
+    def shown_option(self, letter: str) -> str:
+        """The text of a shown option."""
+        return self.options[SHOWN.index(letter)]
+
+    def describe(self) -> str:
+        """The version in a few words, for the trainer's tables: the option order or the numbers drawn."""
+        if self.parameters:
+            return ", ".join(f"{name}={value:g}" for name, value in self.parameters)
+        return f"order {self.order}" if self.order else "as in the source"
+
+
+@dataclass
+class AssignmentVersion:
+    """One learner's version of one assignment: every question, and the text blocks between them."""
+
+    assignment: str
+    learner: str
+    tag: str
+    questions: dict[str, QuestionVersion] = field(default_factory=dict)
+    blocks: list = field(default_factory=list)  # ("text", markdown) or ("question", grade_id), in notebook order
+
+    def form(self) -> dict:
+        """What the learner's answer form shows: texts, options and kinds, and nothing that tells a key."""
+        blocks = []
+        for kind, value in self.blocks:
+            if kind == "text":
+                blocks.append({"text": value})
+                continue
+            question = self.questions[value]
+            blocks.append(
+                {
+                    "id": question.grade_id,
+                    "number": question.number,
+                    "points": question.points,
+                    "kind": question.kind,
+                    "stem": question.stem,
+                    "options": list(question.options),
+                    "unit": question.unit,
+                    "decimals": question.decimals,
+                }
+            )
+        return {"learner": self.learner, "version": self.tag, "assignment": self.assignment, "blocks": blocks}
+
+    def kinds(self) -> dict[str, tuple[str, str]]:
+        """grade id -> (kind, shown letters), as the answers-file reader wants it."""
+        return {gid: (q.kind, q.shown_letters) for gid, q in self.questions.items()}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reading the source
+
+
+def split_prompt(prompt: str) -> tuple[str, list[tuple[str, str]], str]:
+    """A question cell's markdown as (stem, [(letter, option text)], unit): no heading, no typing instructions."""
+    stem, options, unit = [], [], ""
+    for line in prompt.strip().splitlines():
+        if HEADING.match(line):
+            continue
+        option = OPTION.match(line)
+        if option:
+            options.append((option["letter"], option["text"]))
+            continue
+        if line.startswith(HOW_TO):
+            found = UNIT.match(line)
+            unit = found["unit"].strip() if found else ""
+            continue
+        stem.append(line)
+    return "\n".join(stem).strip(), options, unit
+
+
+@cache
+def _spec_file(path: Path) -> dict:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    return data or {}
+
+
+def parameter_spec(assignment: str, grade_id: str, path: Path = SPEC_FILE) -> dict | None:
+    """The drawing rule of a parametrised question (assets/assignment-variants.yaml), or None."""
+    return (_spec_file(path).get(assignment) or {}).get(grade_id)
+
+
+def _render(template: str, parameters: dict, answer: float, decimals: int, engine: str) -> str:
+    words = {name: f"{value:g}" for name, value in parameters.items()}
+    words.update(ENGINES[engine][1](parameters))
+    words["answer"] = f"{answer:.{decimals}f}"
+    return template.format(**words)
+
+
+def spec_problems(source: AssignmentSource, path: Path = SPEC_FILE) -> list[str]:
+    """Each parametrised question must give back its source exactly for the source's own numbers."""
+    problems = []
+    by_id = {question.grade_id: question for question in source.autograded}
+    for grade_id, spec in (_spec_file(path).get(source.assignment_id) or {}).items():
+        where = f"{source.assignment_id}/{grade_id} (assignment-variants.yaml)"
+        question = by_id.get(grade_id)
+        if question is None or question.kind != NUMBER:
+            problems.append(f"{where}: no numeric question with this id")
+            continue
+        try:
+            engine = ENGINES[spec["engine"]][0]
+            ranges = spec["parameters"]
+            own = spec["source"]
+            if any(own[name] not in values for name, values in ranges.items()):
+                problems.append(f"{where}: the source's own numbers must be one of the choices")
+            answer = round(engine(own), question.decimals)
+            stem, _, _ = split_prompt(question.prompt)
+            if answer != round(float(question.solution), question.decimals):
+                problems.append(f"{where}: the engine gives {answer} for the source numbers, the key says otherwise")
+            if _render(spec["prompt"], own, answer, question.decimals, spec["engine"]) != stem:
+                problems.append(f"{where}: the prompt template does not give back the source question")
+            if _render(spec["explanation"], own, answer, question.decimals, spec["engine"]) != question.explanation:
+                problems.append(f"{where}: the explanation template does not give back the source explanation")
+            for values in _grid(ranges):
+                engine(values)
+        except (KeyError, TypeError, ValueError, IndexError) as error:
+            problems.append(f"{where}: {type(error).__name__}: {error}")
+    return problems
+
+
+def _grid(ranges: dict) -> list[dict]:
+    grid = [{}]
+    for name, values in ranges.items():
+        grid = [{**point, name: value} for point in grid for value in values]
+    return grid
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Drawing
+
+
+def _random(secret: bytes, *parts: str) -> random.Random:
+    """A random source only the secret's holder can reproduce, one per (assignment, learner, question)."""
+    seed = hmac.new(secret, "\x1f".join(parts).encode("utf-8"), hashlib.sha256).digest()
+    return random.Random(seed)
+
+
+def version_tag(secret: bytes, assignment: str, learner: str) -> str:
+    """A short name for a learner's version, written in their answers file (shows whose version it was)."""
+    return hmac.new(secret, f"version\x1f{assignment}\x1f{learner}".encode(), hashlib.sha256).hexdigest()[:12]
+
+
+def _draw_question(question: AutogradedQuestion, assignment: str, learner: str, secret: bytes) -> QuestionVersion:
+    rng = _random(secret, assignment, learner, question.grade_id)
+    stem, options, unit = split_prompt(question.prompt)
+    common = {
+        "grade_id": question.grade_id,
+        "number": question.number,
+        "kind": question.kind,
+        "points": question.points,
+        "unit": unit,
+        "decimals": question.decimals,
+        "tolerance": question.tolerance,
+        "explanation": question.explanation,
+    }
+    if question.kind in (LETTER, LETTERS):
+        order = [letter for letter, _ in options]
+        rng.shuffle(order)
+        texts = dict(options)
+        return QuestionVersion(stem=stem, options=tuple(texts[s] for s in order), order="".join(order), **common)
+    spec = parameter_spec(assignment, question.grade_id)
+    if not spec:
+        return QuestionVersion(stem=stem, **common)
+    drawn = {name: rng.choice(list(values)) for name, values in spec["parameters"].items()}
+    answer = round(ENGINES[spec["engine"]][0](drawn), question.decimals)
+    common["explanation"] = _render(spec["explanation"], drawn, answer, question.decimals, spec["engine"])
+    return QuestionVersion(
+        stem=_render(spec["prompt"], drawn, answer, question.decimals, spec["engine"]),
+        parameters=tuple(drawn.items()),
+        expected=answer,
+        **common,
+    )
+
+
+def _text_blocks(path: Path, source: AssignmentSource) -> list:
+    """The order of questions and of the case texts between them, from the source notebook."""
+    graded = {question.grade_id for question in source.autograded}
+    skip = {"instructions", "setup", "submit"}
+    for question in source.written:
+        skip |= {question.grade_id, f"{question.grade_id}-question"}
+    blocks = []
+    for cell in nbformat.read(path, as_version=4).cells:
+        grade_id = (cell.metadata.get("nbgrader") or {}).get("grade_id", "")
+        if grade_id in graded:
+            blocks.append(("question", grade_id))
+        elif cell.cell_type == "markdown" and grade_id and grade_id not in skip and not grade_id.endswith("-question"):
+            blocks.append(("text", cell.source))
+    return blocks
+
+
+def draw(source: AssignmentSource, learner: str, secret: bytes) -> AssignmentVersion:
+    """This learner's version of the assignment (the same for the same secret, assignment and learner)."""
+    version = AssignmentVersion(source.assignment_id, learner, version_tag(secret, source.assignment_id, learner))
+    for question in source.autograded:
+        version.questions[question.grade_id] = _draw_question(question, source.assignment_id, learner, secret)
+    version.blocks = _text_blocks(source.path, source)
+    return version
+
+
+@cache
+def _source(path: Path, stamp: float) -> AssignmentSource:
+    return read_assignment(path)
+
+
+def learner_version(source_notebook: Path, learner: str, secret: bytes) -> AssignmentVersion:
+    """The version of the assignment in this source notebook for this learner (the source is read once)."""
+    path = Path(source_notebook).resolve()
+    return draw(_source(path, path.stat().st_mtime), learner, secret)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Mapping answers between a learner's version and the source
+
+
+def to_source(question: QuestionVersion, answer):
+    """A well-formed shown answer in source terms: shown letters become source letters; numbers stay."""
+    if question.kind == LETTER:
+        return question.order[SHOWN.index(answer)]
+    if question.kind == LETTERS:
+        return sorted(question.order[SHOWN.index(letter)] for letter in answer)
+    return answer
+
+
+def from_source(question: QuestionVersion, answer):
+    """A source-terms answer as this learner would tick it (the inverse of to_source; for tests and checks)."""
+    if question.kind == LETTER:
+        return SHOWN[question.order.index(answer)]
+    if question.kind == LETTERS:
+        return sorted(SHOWN[question.order.index(letter)] for letter in answer)
+    return answer
+
+
+@dataclass(frozen=True)
+class SourceAnswer:
+    """A learner's answer traced back to the source: the question, the version they saw, the source option(s)."""
+
+    grade_id: str
+    version: str
+    value: object  # source letter(s), the number typed, or None when blank
+    label: str  # for counting: "D", "A+C", or for a numeric version "right (length_mm=6, angle_deg=45)"
+
+
+def source_answer(version: AssignmentVersion, grade_id: str, answer) -> SourceAnswer:
+    """Map (learner's version, question, their answer) back to the source question and source option."""
+    question = version.questions[grade_id]
+    if answer is None:
+        return SourceAnswer(grade_id, question.describe(), None, "(blank)")
+    value = to_source(question, answer)
+    if question.kind == LETTERS:
+        label = "+".join(value)
+    elif question.kind == LETTER:
+        label = value
+    elif question.expected is not None:
+        # Numbers typed in different versions cannot be pooled as such: pool right/wrong, show the version.
+        right = abs(float(answer) - question.expected) <= question.tolerance + 1e-9
+        label = f"{'right' if right else 'wrong'} ({question.describe()})"
+    else:
+        label = f"{float(answer):g}"
+    return SourceAnswer(grade_id, question.describe(), value, label)
+
+
+def sheet_labels(course, assignment_id: str, learner: str) -> dict[str, str] | None:
+    """Each answer of a learner's answers file traced to the source (source_answer's label), or None when the
+    assignment was not released as answer forms; what item analysis counts, pooled across versions."""
+    import json
+
+    from mesocourse.grading.answer_sheet import ANSWERS_FILE, FORM_KEY, read_answers
+
+    try:
+        metadata = json.loads(course.released_notebook(assignment_id).read_text(encoding="utf-8"))["metadata"]
+    except (OSError, ValueError, KeyError):
+        return None
+    if FORM_KEY not in metadata:
+        return None
+    version = learner_version(course.source_notebook(assignment_id), learner, course.secret())
+    sheet = read_answers(course.submitted_dir / learner / assignment_id / ANSWERS_FILE, version.kinds())
+    return {grade_id: source_answer(version, grade_id, sheet.answers.get(grade_id)).label for grade_id in version.questions}
