@@ -338,21 +338,3 @@ def source_answer(version: AssignmentVersion, grade_id: str, answer) -> SourceAn
     else:
         label = f"{float(answer):g}"
     return SourceAnswer(grade_id, question.describe(), value, label)
-
-
-def sheet_labels(course, assignment_id: str, learner: str) -> dict[str, str] | None:
-    """Each answer of a learner's answers file traced to the source (source_answer's label), or None when the
-    assignment was not released as answer forms; what item analysis counts, pooled across versions."""
-    import json
-
-    from mesocourse.grading.answer_sheet import ANSWERS_FILE, FORM_KEY, read_answers
-
-    try:
-        metadata = json.loads(course.released_notebook(assignment_id).read_text(encoding="utf-8"))["metadata"]
-    except (OSError, ValueError, KeyError):
-        return None
-    if FORM_KEY not in metadata:
-        return None
-    version = learner_version(course.source_notebook(assignment_id), learner, course.secret())
-    sheet = read_answers(course.submitted_dir / learner / assignment_id / ANSWERS_FILE, version.kinds())
-    return {grade_id: source_answer(version, grade_id, sheet.answers.get(grade_id)).label for grade_id in version.questions}
