@@ -14,6 +14,7 @@ from mesocourse.grading.course import Course, TrainerError
 from mesocourse.grading.keys import SECRET_PATTERN, RefusedSecret, fingerprint, read_secret
 from mesocourse.grading.release import release, unsealed_keys
 from mesocourse.paths import ROOT
+from tests.grading.cohorts import NEEDLES, PRODUCT
 
 # The secret the course once published (its history keeps it), here only to prove it is refused; split in two so
 # the repository scan (tests/test_repository_secrets.py) keeps meaning "no whole secret in any tracked file".
@@ -27,10 +28,14 @@ def _course(root):
     with open(root / "nbgrader_config.py", "a", encoding="utf-8") as config:
         config.write(f"\nc.Exchange.root = {str(root / 'no-exchange')!r}\n")
     cells = authoring.autograded_cells(
-        1, "pick", "Pick [ref-20]", "letter", "A", "Because [ref-20].", options={"A": "a", "B": "b"}
+        1, "pick", "Pick [ref-20]", "letter", "A", "Because [ref-20].", options={"A": "a", "B": "b"}, objective=PRODUCT
     )
-    cells += authoring.autograded_cells(2, "depth", "Depth? [ref-16a]", "number", 2.0, "4 x 0.5 [ref-16a].")
+    cells += authoring.autograded_cells(
+        2, "depth", "Depth? [ref-16a]", "number", 2.0, "4 x 0.5 [ref-16a].", objective=NEEDLES
+    )
     (root / "assignments" / "mini").mkdir(parents=True)
+    (root / "grading").mkdir()
+    (root / "grading" / "learners.txt").write_text("ana-lopez\nlucas-martin\n", encoding="utf-8")
     nbformat.write(
         authoring.new_assignment_notebook("Mini", "Test.", 5, cells), root / "assignments" / "mini" / "mini.ipynb"
     )
@@ -44,7 +49,8 @@ def course(tmp_path, monkeypatch):
 
 
 def test_the_first_release_makes_the_secret_in_the_trainers_workspace(course, capsys):
-    """No secret yet: `release` makes grading/answer-key-secret.txt (0600, course format) and says where and how to back it up."""
+    """No secret yet: `release` makes grading/answer-key-secret.txt (0600, course format) and says where and how to
+    back it up."""
     assert not (course.root / "grading" / "answer-key-secret.txt").exists()
     assert cli.main(["--course", str(course.root), "release", "mini"]) == 0
     out = capsys.readouterr().out
@@ -83,7 +89,7 @@ def test_a_missing_secret_after_a_release_is_one_clear_sentence(course, capsys):
 def test_the_published_secret_is_refused(course, capsys):
     """CR-6: a clinic that copied the secret once committed to the course is told to rotate; nothing grades with it."""
     path = course.root / "grading" / "answer-key-secret.txt"
-    path.parent.mkdir()
+    path.parent.mkdir(exist_ok=True)
     path.write_text(PUBLISHED + "\n", encoding="utf-8")
     with pytest.raises(RefusedSecret, match="published"):
         read_secret(path)
@@ -111,7 +117,7 @@ def test_rotate_reseals_every_release_and_retires_the_old_secret(course):
 def test_rotate_recovers_from_the_published_secret(course):
     """A clinic holding the published secret rotates to its own; its fingerprint stays refused."""
     path = course.root / "grading" / "answer-key-secret.txt"
-    path.parent.mkdir()
+    path.parent.mkdir(exist_ok=True)
     path.write_text(PUBLISHED + "\n", encoding="utf-8")
     rotate(course)
     assert fingerprint(course.secret()) != fingerprint(PUBLISHED.encode())
