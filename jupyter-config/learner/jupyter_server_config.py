@@ -13,6 +13,10 @@ c = get_config()  # noqa: F821 (provided by Jupyter when it reads this file)
 # overrides.json there answers JupyterLab's "receive Jupyter news?" question once for everyone (no first-start prompt).
 c.LabApp.app_settings_dir = str(HERE.parent / "lab-settings")
 
+# custom/custom.css next to this file hides code cells' inputs and the [3]: prompts (JupyterLab serves a site's
+# CSS from <JUPYTER_CONFIG_DIR>/custom/ when this is on), so a learner reads prose, pictures and widgets only.
+c.LabApp.custom_css = True
+
 # Learners study and answer quizzes; grading is the trainer's job, in the trainer configuration next door.
 # (A clinic whose learners fetch and submit through nbgrader's exchange on a shared server can turn
 # assignment_list and validate_assignment back on there.)
