@@ -375,3 +375,56 @@ def screenshot(page, name: str) -> Path:
     path = folder / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+def visible_code(page) -> list[str]:
+    """Code, "[3]:" prompts and "•••" collapsed-code lines of the active notebook that a learner can see."""
+    return page.evaluate(
+        """() => {
+            const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+            const seen = [];
+            const shown = el => el.checkVisibility({visibilityProperty: true});
+            for (const el of panel.querySelectorAll('.jp-InputPrompt, .jp-OutputPrompt')) {
+                if (shown(el) && el.textContent.trim()) seen.push('prompt ' + el.textContent.trim());
+            }
+            for (const el of panel.querySelectorAll('.jp-InputPlaceholder')) {
+                if (shown(el)) seen.push('collapsed code line: ' + el.textContent.trim().slice(0, 60));
+            }
+            for (const el of panel.querySelectorAll('.jp-CodeCell .jp-InputArea-editor')) {
+                if (shown(el)) seen.push('code: ' + el.textContent.trim().slice(0, 60));
+            }
+            return seen;
+        }"""
+    )
+
+
+def save_notebook(page) -> None:
+    """File > Save Notebook, as a learner (or JupyterLab's autosave) saves it, then wait until it is saved."""
+    _choose_menu_item(page, "File", "docmanager:save")
+    page.wait_for_function(
+        "() => !document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)')"
+        "?.title?.className?.includes('jp-mod-dirty')"
+        " && !document.querySelector('.lm-TabBar-tab.lm-mod-current.jp-mod-dirty')",
+        timeout=30_000,
+    )
+
+
+def full_page_screenshot(page, name: str) -> Path:
+    """The whole notebook as one tall picture: JupyterLab scrolls inside its panel, so that panel is unrolled."""
+    folder = ARTIFACTS / "browser"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    height = page.evaluate(
+        """() => {
+            const scroller = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');
+            return scroller ? scroller.scrollHeight : document.body.scrollHeight;
+        }"""
+    )
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 200, 30_000)})
+    try:
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(path))
+    finally:
+        page.set_viewport_size(size)
+    return path
