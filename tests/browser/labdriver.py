@@ -409,22 +409,23 @@ def save_notebook(page) -> None:
     )
 
 
-def full_page_screenshot(page, name: str) -> Path:
-    """The whole notebook as one tall picture: JupyterLab scrolls inside its panel, so that panel is unrolled."""
+def page_screenshots(page, name: str) -> list[Path]:
+    """The whole notebook, one screen at a time from the top (JupyterLab scrolls inside its panel, not the page)."""
     folder = ARTIFACTS / "browser"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.png"
-    height = page.evaluate(
-        """() => {
-            const scroller = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');
-            return scroller ? scroller.scrollHeight : document.body.scrollHeight;
-        }"""
-    )
-    size = page.viewport_size
-    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 200, 30_000)})
-    try:
-        page.wait_for_timeout(500)
+    scroller = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer"
+    paths, top = [], 0
+    while True:
+        reached = page.evaluate(
+            "([selector, top]) => { const el = document.querySelector(selector); el.scrollTop = top;"
+            " return [el.scrollTop, el.scrollHeight, el.clientHeight]; }",
+            [scroller, top],
+        )
+        page.wait_for_timeout(300)  # let JupyterLab draw the cells that came into view
+        path = folder / f"{name}-{len(paths):02d}.png"
         page.screenshot(path=str(path))
-    finally:
-        page.set_viewport_size(size)
-    return path
+        paths.append(path)
+        scrolled, height, visible = reached
+        if scrolled + visible >= height - 1 or len(paths) >= 60:
+            return paths
+        top = scrolled + visible - 40

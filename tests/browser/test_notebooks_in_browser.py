@@ -1,7 +1,7 @@
 """Every notebook of assets/modules.yaml, run in JupyterLab in Chromium: no errors, no blank widget, alt text."""
 
 import pytest
-from labdriver import full_page_screenshot, images_without_alt, output_problems, visible_code
+from labdriver import page_screenshots, images_without_alt, output_problems, visible_code
 
 from mesocourse.modules import course_modules
 
@@ -13,7 +13,7 @@ NOTEBOOKS = [module.notebook for module in course_modules()]
 def executed(request, executed_notebook):
     """A notebook opened as a learner opens it and run with Run > Run All Cells."""
     tab = executed_notebook(request.param)
-    full_page_screenshot(tab, f"run-all-{request.param.removesuffix('.ipynb')}")
+    page_screenshots(tab, f"run-all-{request.param.removesuffix('.ipynb')}")
     return tab
 
 
