@@ -1,7 +1,7 @@
 """Every notebook of assets/modules.yaml, run in JupyterLab in Chromium: no errors, no blank widget, alt text."""
 
 import pytest
-from labdriver import page_screenshots, images_without_alt, output_problems, visible_code
+from labdriver import images_without_alt, output_problems, page_screenshots, visible_code
 
 from mesocourse.modules import course_modules
 
