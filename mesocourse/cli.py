@@ -10,6 +10,8 @@ import time
 import warnings
 from pathlib import Path
 
+from mesocourse.words import counted
+
 DESCRIPTION = "Trainer commands for the mesotherapy course's graded assignments (nbgrader underneath)."
 EPILOG = """\
 A round with a cohort, run from the course folder:
@@ -206,7 +208,8 @@ def _export(args) -> int:
     print(f"Wrote {len(rows)} rows to {path}.")
     pending = sum(row.written_to_mark for row in rows)
     if pending:
-        print(f"{pending} written answers are not marked yet: their totals are left blank.")
+        verb = "is" if pending == 1 else "are"
+        print(f"{counted(pending, 'written answer')} {verb} not marked yet: their totals are left blank.")
     return 0
 
 

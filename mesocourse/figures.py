@@ -15,7 +15,15 @@ from functools import cache, lru_cache
 # Figures a question bank may ask for by name (the `figure:` field); each maker returns (Figure, alt text).
 # Makers build matplotlib.figure.Figure directly (not pyplot), so no backend or open-figure state is involved.
 FIGURE_MAKERS = {}
-PNG_DPI = 110  # pixels per inch of every course picture
+PNG_DPI = 110  # pixels per inch of every course picture as laid out on the page (CSS pixels)
+# Pictures are rendered at twice that and shown at half their size, so they stay sharp on high-density screens and
+# when zoomed (overlays keep drawing on the PNG_DPI grid).
+SHARPNESS = 2
+# The notebook's text column on a 1366 px laptop with JupyterLab's file browser open; no text may be smaller
+# than MIN_TEXT_PX there, so a figure wider than the column is drawn with larger type.
+COURSE_WIDTH_PX = 960
+MIN_TEXT_PX = 11
+EM_PX = 14  # JupyterLab's text size: a max_width in em becomes pixels with it
 # matplotlib's own font first, so text in an overlay looks like the text in the picture under it.
 SVG_FONT = "'DejaVu Sans', 'Bitstream Vera Sans', Verdana, sans-serif"
 
@@ -48,8 +56,8 @@ def make_figure(name: str, args: dict):
     return FIGURE_MAKERS[name](**args)
 
 
-def png_bytes(figure, dpi: int = PNG_DPI, tight: bool = True) -> bytes:
-    """The figure rendered to PNG.
+def png_bytes(figure, dpi: int = PNG_DPI * SHARPNESS, tight: bool = True) -> bytes:
+    """The figure rendered to PNG (at SHARPNESS times the page's resolution, for sharp text).
 
     `tight` crops to what is drawn, so labels outside the axes are never cut off; it costs a second render. A figure
     laid out with fixed margins passes tight=False: one render, and the picture is exactly the figure's size, so
@@ -65,16 +73,34 @@ def png_data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def image_html(src: str, alt: str, style: str) -> str:
+def png_size(png: bytes) -> tuple[int, int]:
+    """Width and height in pixels of a PNG, read from its header."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def image_html(src: str, alt: str, style: str, width: int | None = None) -> str:
     """An <img> with its alt text (also as a tooltip), for screen readers and for nbval-stable output."""
     text = html.escape(alt, quote=True)
-    return f'<img src="{src}" alt="{text}" title="{text}" style="{style}">'
+    size = f' width="{width}"' if width else ""
+    return f'<img src="{src}" alt="{text}" title="{text}"{size} style="{style}">'
 
 
 def figure_html(figure, alt: str, max_width: str = "100%", tight: bool = True) -> str:
     """An <img> tag with the figure inline and its alt text, for screen readers and for nbval-stable output."""
-    src = png_data_uri(png_bytes(figure, tight=tight))
-    return image_html(src, alt, f"max-width:{max_width};height:auto")
+    png = png_bytes(figure, tight=tight)
+    width = round(png_size(png)[0] / SHARPNESS)
+    return image_html(png_data_uri(png), alt, f"max-width:{max_width};height:auto", width=width)
+
+
+def shown_width_px(figure, max_width: str = "100%", tight: bool = True) -> float:
+    """How wide figure_html's picture is on the page at the course's width (in CSS pixels)."""
+    natural = png_size(png_bytes(figure, tight=tight))[0] / SHARPNESS
+    limit = COURSE_WIDTH_PX
+    if max_width.endswith("em"):
+        limit = min(limit, float(max_width[:-2]) * EM_PX)
+    elif max_width.endswith("px"):
+        limit = min(limit, float(max_width[:-2]))
+    return min(natural, limit)
 
 
 # ---------------------------------------------------------------------------------------------------------------

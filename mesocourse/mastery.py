@@ -330,7 +330,7 @@ def progress_report_html(masteries: list[ModuleMastery]) -> str:
     else:
         summary = feedback_box("info", [f"You have passed {passed} of {total} module quizzes."])
     figure, alt = mastery_figure(masteries)
-    parts = [summary, figure_html(figure, alt, max_width="48em"), mastery_table_html(masteries)]
+    parts = [summary, figure_html(figure, alt), mastery_table_html(masteries)]
     todo = still_to_do(masteries)
     parts.append("<h3>What is left to do</h3>")
     parts.append(_list_html(todo) if todo else "<p>Nothing: every module quiz is passed.</p>")

@@ -1,4 +1,5 @@
-"""Generated navigation: previous / contents / next links and the start page's contents table.
+"""Generated parts of every module: previous / contents / next links, the start page's contents table, numbered
+citations with a closing "Sources" list, and collapsed course code (a learner never meets it).
 
 Run `python -m mesocourse.navigation` (or `make navigation`) after changing assets/modules.yaml; a test fails while
 any notebook's generated cells are stale.
@@ -8,9 +9,11 @@ import sys
 
 import nbformat
 
+from mesocourse.citations import number_citations, sources_markdown
 from mesocourse.modules import course_modules
 
 TOP_TAG, BOTTOM_TAG, CONTENTS_TAG = "course-navigation-top", "course-navigation-bottom", "course-contents"
+SOURCES_TAG = "course-sources"
 START = "00.00-Start-Here.ipynb"
 
 
@@ -70,11 +73,49 @@ def expected_cells(position: int) -> dict[str, tuple[str, str]]:
     return cells
 
 
+def _collapse_code(notebook) -> bool:
+    """Collapse every code cell (jupyter.source_hidden): the learner settings then hide it altogether."""
+    dirty = False
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and not cell.metadata.get("jupyter", {}).get("source_hidden"):
+            cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
+            dirty = True
+    return dirty
+
+
+def _sync_citations(notebook) -> bool:
+    """Number the prose's citations in reading order and keep the "Sources" list before the bottom links."""
+    generated = {TOP_TAG, BOTTOM_TAG, CONTENTS_TAG, SOURCES_TAG}
+    prose = [c for c in notebook.cells if c.cell_type == "markdown" and not generated & set(c.metadata.get("tags", []))]
+    numbered, keys = number_citations([cell.source for cell in prose])
+    dirty = False
+    for cell, source in zip(prose, numbered, strict=True):
+        if cell.source != source:
+            cell.source, dirty = source, True
+    listing = next((c for c in notebook.cells if _tagged(c, SOURCES_TAG)), None)
+    if not keys:
+        if listing is not None:
+            notebook.cells.remove(listing)
+            return True
+        return dirty
+    wanted = sources_markdown(keys)
+    if listing is None:
+        listing = nbformat.v4.new_markdown_cell(wanted, metadata={"tags": [SOURCES_TAG]})
+        bottom = next((i for i, c in enumerate(notebook.cells) if _tagged(c, BOTTOM_TAG)), len(notebook.cells))
+        notebook.cells.insert(bottom, listing)
+        return True
+    if listing.source != wanted:
+        listing.source, dirty = wanted, True
+    return dirty
+
+
 def sync_cells(notebook, position: int) -> bool:
     """Make one notebook's generated cells match the module list; True if anything had to change."""
     dirty = False
     for tag, (source, where) in expected_cells(position).items():
         dirty |= _set_cell(notebook, tag, source, where)
+    dirty |= _sync_citations(notebook)
+    dirty |= _collapse_code(notebook)
     return dirty
 
 

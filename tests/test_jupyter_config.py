@@ -113,3 +113,18 @@ def test_make_course_uses_the_learner_settings_on_localhost_and_opens_the_start_
 def test_learners_get_no_terminal():
     """A terminal could read any file the account can, outside the served folder: off for learners."""
     assert server_config("learner").ServerApp.terminals_enabled is False
+
+
+def test_learner_server_saves_pages_without_dead_widgets():
+    """The learner's server runs the course's pre-save hook, so a reopened page never shows "model not found"."""
+    from mesocourse.saved_pages import pre_save_hook
+
+    assert server_config("learner").ContentsManager.pre_save_hook is pre_save_hook
+
+
+def test_learner_lab_loads_the_course_css_that_hides_code_and_prompts():
+    """custom_css is on and custom/custom.css hides prompts and collapsed inputs (JupyterLab's own mechanism)."""
+    assert server_config("learner").LabApp.custom_css is True
+    css = (CONFIG / "learner" / "custom" / "custom.css").read_text(encoding="utf-8")
+    for selector in (".jp-InputPrompt", ".jp-OutputPrompt", ".jp-InputPlaceholder"):
+        assert selector in css

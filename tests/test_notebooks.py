@@ -6,12 +6,12 @@ import nbformat
 import pytest
 
 from mesocourse.modules import course_modules
-from mesocourse.navigation import BOTTOM_TAG, CONTENTS_TAG, TOP_TAG
+from mesocourse.navigation import BOTTOM_TAG, CONTENTS_TAG, SOURCES_TAG, TOP_TAG
 from mesocourse.paths import NOTEBOOKS, ROOT
 
 NAME = re.compile(r"^(\d{2})\.(\d{2})-[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*\.ipynb$")
 OPENING = ["## What you will learn", "## How long it takes", "## What you need"]
-GENERATED = {TOP_TAG, BOTTOM_TAG, CONTENTS_TAG}
+GENERATED = {TOP_TAG, BOTTOM_TAG, CONTENTS_TAG, SOURCES_TAG}
 # A visible code cell is a one-line call a learner can ignore; anything longer must be hidden.
 MAX_VISIBLE_CODE_LINES = 2
 

@@ -7,11 +7,21 @@ panels (create assignment, formgrader, course list) in the browser, and this fil
 import os
 from pathlib import Path
 
+from mesocourse.saved_pages import pre_save_hook
+
 HERE = Path(__file__).resolve().parent
 c = get_config()  # noqa: F821 (provided by Jupyter when it reads this file)
 
 # overrides.json there answers JupyterLab's "receive Jupyter news?" question once for everyone (no first-start prompt).
 c.LabApp.app_settings_dir = str(HERE.parent / "lab-settings")
+
+# custom/custom.css next to this file hides code cells' inputs and the [3]: prompts (JupyterLab serves a site's
+# CSS from <JUPYTER_CONFIG_DIR>/custom/ when this is on), so a learner reads prose, pictures and widgets only.
+c.LabApp.custom_css = True
+
+# A saved page keeps no output that needs a live widget ("model not found" on reopening): a plain "run this page"
+# note takes each widget's place in the file, and running the page brings the widgets back.
+c.ContentsManager.pre_save_hook = pre_save_hook
 
 # Learners study and answer quizzes; grading is the trainer's job, in the trainer configuration next door.
 # (A clinic whose learners fetch and submit through nbgrader's exchange on a shared server can turn

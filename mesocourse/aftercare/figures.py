@@ -4,7 +4,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from mesocourse.aftercare.model import Aftercare, aftercare, check_day
-from mesocourse.figures import figure_maker
+from mesocourse.figures import COURSE_WIDTH_PX, PNG_DPI, figure_maker
 
 LEFT_DAYS = 14.5
 RIGHT_END_DAY = 210
@@ -31,7 +31,7 @@ def flag_label(data: Aftercare, flag) -> str:
     return f"{data.urgency_levels[flag.urgency].symbol} {flag.title}"
 
 
-def _bar_label(axes, x_end: float, y: float, text: str, inside: bool, size: float = 8) -> None:
+def _bar_label(axes, x_end: float, y: float, text: str, inside: bool, size: float = 8.5) -> None:
     if inside:
         axes.text(x_end - 0.15, y, text, ha="right", va="center", fontsize=size, color="white", fontweight="bold")
     else:
@@ -69,7 +69,9 @@ def timeline_figure(highlight_day: int | None = None):
     data = aftercare()
     items, flags = data.items, data.red_flags
     rows = len(items) + 1 + len(flags)
-    figure = Figure(figsize=(12, 0.42 * rows + 1.9))
+    # As wide as the course's column (COURSE_WIDTH_PX), so its smallest text (8 pt) shows at 11 px or more.
+    height = 0.46 * rows + 2.3
+    figure = Figure(figsize=(COURSE_WIDTH_PX / PNG_DPI, height))
     grid = figure.add_gridspec(1, 2, width_ratios=[3.2, 1.6], wspace=0.04)
     days_axes = figure.add_subplot(grid[0])
     weeks_axes = figure.add_subplot(grid[1], sharey=days_axes)
@@ -99,7 +101,7 @@ def timeline_figure(highlight_day: int | None = None):
                 f"sources: {item.sources_say.text()}",
                 ha="left",
                 va="center",
-                fontsize=7.5,
+                fontsize=8,
                 bbox=dict(facecolor="white", edgecolor="none", pad=0.5),
             )
         if item.end is None:
@@ -152,7 +154,7 @@ def timeline_figure(highlight_day: int | None = None):
                 usual,
                 ha="center",
                 va="center",
-                fontsize=7.5,
+                fontsize=8,
                 color="white",
                 fontweight="bold",
             )
@@ -162,7 +164,7 @@ def timeline_figure(highlight_day: int | None = None):
                 f"up to {end // 7} weeks",
                 ha="center",
                 va="center",
-                fontsize=7.5,
+                fontsize=8,
                 bbox=dict(facecolor="white", edgecolor="none", pad=0.5),
             )
             days_axes.text(
@@ -171,7 +173,7 @@ def timeline_figure(highlight_day: int | None = None):
                 f"from day {flag.from_day}",
                 ha="left",
                 va="center",
-                fontsize=7.5,
+                fontsize=8,
                 bbox=dict(facecolor="white", edgecolor="none", pad=0.5),
             )
         else:
@@ -187,7 +189,7 @@ def timeline_figure(highlight_day: int | None = None):
                     linewidth=0.6,
                 )
             if flag.to_day is not None:
-                days_axes.text(flag.to_day + 0.15, y, f"first {flag.to_day} days", ha="left", va="center", fontsize=7)
+                days_axes.text(flag.to_day + 0.15, y, f"first {flag.to_day} days", ha="left", va="center", fontsize=8)
 
     days_axes.set_xlim(-0.3, LEFT_DAYS)
     days_axes.set_xticks(range(0, 15))
@@ -198,7 +200,7 @@ def timeline_figure(highlight_day: int | None = None):
     weeks_axes.set_xticklabels([str(week) for week in week_ticks])
     weeks_axes.set_xlabel("Weeks after treatment")
     days_axes.set_yticks(positions)
-    days_axes.set_yticklabels(labels, fontsize=9)
+    days_axes.set_yticklabels(labels, fontsize=8.5)
     days_axes.set_ylim(rows - 0.4, -0.7)
     weeks_axes.tick_params(axis="y", left=False, labelleft=False)
     for axes in (days_axes, weeks_axes):
@@ -216,7 +218,7 @@ def timeline_figure(highlight_day: int | None = None):
         day = check_day(highlight_day)
         axes = days_axes if day <= LEFT_DAYS else weeks_axes
         axes.axvline(day, color="black", linestyle="--", linewidth=1.4)
-        axes.text(day, -0.65, f" day {day}", ha="left", va="bottom", fontsize=8, fontweight="bold")
+        axes.text(day, -0.65, f" day {day}", ha="left", va="bottom", fontsize=8.5, fontweight="bold")
 
     legend = [
         Patch(facecolor=SOLID, edgecolor=SOLID, label="The course's choice"),
@@ -228,9 +230,10 @@ def timeline_figure(highlight_day: int | None = None):
         if name in shown:
             face, hatch = urgency_style(data, name)
             legend.append(Patch(facecolor=face, hatch=hatch, edgecolor=EDGE, label=data.urgency_levels[name].title))
-    figure.legend(handles=legend, loc="lower center", ncol=4, frameon=False, fontsize=8, bbox_to_anchor=(0.55, 0.0))
+    figure.legend(handles=legend, loc="lower center", ncol=2, frameon=False, fontsize=8.5, bbox_to_anchor=(0.55, 0.0))
     figure.suptitle("Aftercare day by day, and when warning signs appear", fontsize=12, x=0.55)
-    figure.subplots_adjust(bottom=0.1, top=0.94)
+    # Fixed margins in inches: the row labels fit inside the picture on the left, the key under the axis titles.
+    figure.subplots_adjust(left=0.37, right=0.985, bottom=1.55 / height, top=1 - 0.75 / height)
     alt = _timeline_alt(data)
     if highlight_day is not None:
         alt += f" A dashed line marks day {highlight_day}."

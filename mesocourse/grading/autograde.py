@@ -23,6 +23,7 @@ from mesocourse.grading.course import Course, TrainerError, awaiting_marks, form
 from mesocourse.grading.sandbox import BUDGET_ERROR, DEAD_ERROR, SandboxMissing
 from mesocourse.grading.sandbox import tools as sandbox_tools
 from mesocourse.grading.submissions import Inspection, inspect_submission
+from mesocourse.words import counted
 
 STATUS_FILE = "autograde-status.json"
 GRADED, NOT_SUBMITTED, UNREADABLE, KERNEL_DIED, FAILED = "graded", "no notebook", "unreadable", "kernel died", "failed"
@@ -333,5 +334,5 @@ def summary_line(results: list[GradingResult]) -> str:
     if problems:
         text += f"; {problems} need your attention (see status above; their submissions are untouched)"
     if to_mark:
-        text += f"; {to_mark} written answers to mark in formgrader (`make formgrader`)"
+        text += f"; {counted(to_mark, 'written answer')} to mark in formgrader (`make formgrader`)"
     return text + "."

@@ -15,6 +15,7 @@ from mesocourse.grading import cohort_figures
 from mesocourse.grading.course import Course
 from mesocourse.grading.item_analysis import Analysis, QuestionReport
 from mesocourse.grading.statistics import MASTERED, number
+from mesocourse.words import counted
 
 REPORT_NAME = "cohort-report.html"
 STYLE = """
@@ -254,7 +255,7 @@ def _learners_section(analysis: Analysis) -> str:
 def _standing_section(standing: Standing) -> str:
     rows = [[_e(learner), "not submitted"] for learner in standing.not_submitted]
     rows += [[_e(learner), _e(status)] for learner, status in sorted(standing.not_graded.items())]
-    rows += [[_e(learner), f"{count} written answers to mark"] for learner, count in sorted(standing.to_mark.items())]
+    rows += [[_e(learner), f"{counted(count, 'written answer')} to mark"] for learner, count in sorted(standing.to_mark.items())]
     body = _table(["learner", "status"], rows) if rows else "<p class='ok'>Everyone has submitted and is marked.</p>"
     return "<h2 id='standing'>Not submitted, not graded, or waiting for marks</h2>" + body
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from mesocourse.grading.autograde import GRADED, load_status
 from mesocourse.grading.course import Course, TrainerError, awaiting_marks, format_table
+from mesocourse.words import counted
 
 CSV_COLUMNS = [
     "learner",
@@ -203,7 +204,7 @@ def status_overview(course: Course) -> str:
         if flagged:
             lines.append(f"{assignment_id}: the gradebook does not add up for {', '.join(flagged)} (no total given)")
         lines.append(
-            f"{assignment_id}: {submitted} submitted, {graded} graded, {to_mark} written answers to mark, "
+            f"{assignment_id}: {submitted} submitted, {graded} graded, {counted(to_mark, 'written answer')} to mark, "
             f"{feedback} feedback files"
         )
     unreleased = [a for a in course.assignments() if a not in assignments]

@@ -115,7 +115,7 @@ class QuestionView:
             figure, alt = make_figure(self.question.figure["name"], self.question.figure["args"])
         except Exception as error:  # a broken figure must not hide the question itself
             return feedback_box("info", [f"The picture for this question could not be drawn ({error})."])
-        return figure_html(figure, alt, max_width="36em")
+        return figure_html(figure, alt)
 
     def _on_single_tick(self, change) -> None:
         """A single-choice question keeps one tick: ticking an option clears the others."""

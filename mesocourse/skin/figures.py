@@ -209,7 +209,8 @@ NEEDLE_PT, HUB_PT, ARC_PT, GUIDE_PT = 2.2, 7.0, 0.9, 1.2
 HUB_COLOUR = "#666666"
 TIP_MARKER_PT, TIP_EDGE_PT = 7.0, 1.0
 DEPTH_DASHES, LEVEL_DASHES = (3, 2), (1, 2)  # in line widths, as matplotlib scales dashes
-ANGLE_LABEL_OFFSET_PT, LENGTH_LABEL_GAP_PT, TIP_LABEL_OFFSET_PT = (5.0, 0.0), 11.0, (-3.0, 2.0)
+ANGLE_LABEL_OFFSET_PT, LENGTH_LABEL_GAP_PT, TIP_LABEL_OFFSET_PT = (5.0, 0.0), 13.0, (-3.0, 2.0)
+SKIN_LABEL_RAISE_PT = 15.0  # "skin surface" sits this far above the surface line
 CALLOUT_SHRINK_PT = 4.0  # the callout's leader line stops short of the tip marker
 ANGLE_LABEL_STYLE = {
     "size_pt": FONT + 0.5,
@@ -310,7 +311,7 @@ def needle_geometry(length_mm, angle_deg, frame: dict) -> NeedleGeometry:
         hub_end=(outside[0] - hub * direction[0], outside[1] - hub * direction[1]),
         arc=tuple((radius * math.cos(step), radius * math.sin(step)) for step in steps),
         angle_label_at=(radius * math.cos(radians / 2), radius * math.sin(radians / 2)),
-        length_label_at=(tip[0] * 0.6, tip[1] * 0.6),
+        length_label_at=(tip[0] * 0.65, tip[1] * 0.65),
         level_end=(frame["right"], tip[1]),
     )
 
@@ -386,8 +387,16 @@ def _scale_bar(axes, frame: dict) -> None:
     for x in (x0, x0 + size):
         axes.plot([x, x], [y - tick, y + tick], color="black", linewidth=1)
     axes.text(x0 + size / 2, y + tick, f"{size:g} mm", ha="center", va="bottom", fontsize=FONT, gid="scale-bar-label")
-    axes.text(
-        frame["right"] - 0.02 * span, 0, "skin surface", ha="right", va="bottom", fontsize=FONT - 0.5, style="italic"
+    # Raised above the tip's depth label, which sits at the right edge just over a shallow tip's level line.
+    axes.annotate(
+        "skin surface",
+        (frame["right"] - 0.02 * span, 0),
+        xytext=(0, SKIN_LABEL_RAISE_PT),
+        textcoords="offset points",
+        ha="right",
+        va="bottom",
+        fontsize=FONT - 0.5,
+        style="italic",
     )
 
 
@@ -556,7 +565,7 @@ def _ruler(axes, region: Region, technique: Technique | None, frame: dict, compa
     if shown:
         axes_height_in = axes.get_position().height * axes.figure.get_figheight()
         order = sorted(range(len(shown)), key=lambda i: -wanted[i])
-        line_heights = [(shown[i][2].count("\n") + 1) * 0.155 + 0.08 for i in order]
+        line_heights = [(shown[i][2].count("\n") + 1) * 0.17 + 0.1 for i in order]
         placed, previous = {}, None
         for rank, index in enumerate(order):
             value = wanted[index]
@@ -565,10 +574,12 @@ def _ruler(axes, region: Region, technique: Technique | None, frame: dict, compa
                 value = min(value, placed[previous] - gap)
             placed[index] = min(value, 0.97)
             previous = index
-        lowest = min(placed.values())
-        if lowest < 0.03:
+        # The lowest label stays whole above the drawing's bottom edge, clear of the notes under the picture.
+        floor = line_heights[-1] / 2 / axes_height_in
+        lowest = placed[order[-1]]
+        if lowest < floor:
             for index in placed:
-                placed[index] += 0.03 - lowest
+                placed[index] += floor - lowest
         for index, (x, anchor, text, colour, kind) in enumerate(shown):
             axes.annotate(
                 text,
@@ -583,7 +594,15 @@ def _ruler(axes, region: Region, technique: Technique | None, frame: dict, compa
                 gid=f"ruler-label-{kind}",
                 linespacing=1.05,
                 fontweight="bold" if kind in ("target", "course") else "normal",
-                arrowprops={"arrowstyle": "-", "color": colour, "linewidth": 0.7, "shrinkA": 1, "shrinkB": 1},
+                # The leader starts at the label's left edge (relpos), so it never runs through the words.
+                arrowprops={
+                    "arrowstyle": "-",
+                    "color": colour,
+                    "linewidth": 0.7,
+                    "shrinkA": 2,
+                    "shrinkB": 1,
+                    "relpos": (0, 0.5),
+                },
             )
     if not columns:
         axes.text(
@@ -692,7 +711,8 @@ def needle_line(reading: NeedleReading, callout: bool, ruler: bool) -> str:
     text = f"Needle inserted {reading.length_mm:g} mm at {reading.angle_deg:g}° to the skin"
     if callout:
         text += f" → tip {depth_text(reading.depth_mm)} deep: {reading.finding.words()}"
-    return textwrap.fill(text, 100 if ruler else 68)
+    # With the ruler, the line ends before the ruler's column, whose colour key sits above it.
+    return textwrap.fill(text, 84 if ruler else 68)
 
 
 def _needle_parts(figure, axes, ruler_axes, reading: NeedleReading, frame: dict, callout: bool) -> None:

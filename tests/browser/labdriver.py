@@ -434,3 +434,57 @@ def full_page_screenshot(page, path: Path) -> Path:
 def module_screenshot(page, view: str, notebook: str) -> Path:
     """The full-page screenshot of one module in one view (lab or app) that the gallery shows."""
     return full_page_screenshot(page, MODULE_SHOTS / view / f"{notebook.removesuffix('.ipynb')}.png")
+
+
+def visible_code(page) -> list[str]:
+    """Code, "[3]:" prompts and "•••" collapsed-code lines of the active notebook that a learner can see."""
+    return page.evaluate(
+        """() => {
+            const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+            const seen = [];
+            const shown = el => el.checkVisibility({visibilityProperty: true});
+            for (const el of panel.querySelectorAll('.jp-InputPrompt, .jp-OutputPrompt')) {
+                if (shown(el) && el.textContent.trim()) seen.push('prompt ' + el.textContent.trim());
+            }
+            for (const el of panel.querySelectorAll('.jp-InputPlaceholder')) {
+                if (shown(el)) seen.push('collapsed code line: ' + el.textContent.trim().slice(0, 60));
+            }
+            for (const el of panel.querySelectorAll('.jp-CodeCell .jp-InputArea-editor')) {
+                if (shown(el)) seen.push('code: ' + el.textContent.trim().slice(0, 60));
+            }
+            return seen;
+        }"""
+    )
+
+
+def save_notebook(page) -> None:
+    """File > Save Notebook, as a learner (or JupyterLab's autosave) saves it, then wait until it is saved."""
+    _choose_menu_item(page, "File", "docmanager:save")
+    page.wait_for_function(
+        "() => !document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)')"
+        "?.title?.className?.includes('jp-mod-dirty')"
+        " && !document.querySelector('.lm-TabBar-tab.lm-mod-current.jp-mod-dirty')",
+        timeout=30_000,
+    )
+
+
+def page_screenshots(page, name: str) -> list[Path]:
+    """The whole notebook, one screen at a time from the top (JupyterLab scrolls inside its panel, not the page)."""
+    folder = ARTIFACTS / "browser"
+    folder.mkdir(parents=True, exist_ok=True)
+    scroller = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer"
+    paths, top = [], 0
+    while True:
+        reached = page.evaluate(
+            "([selector, top]) => { const el = document.querySelector(selector); el.scrollTop = top;"
+            " return [el.scrollTop, el.scrollHeight, el.clientHeight]; }",
+            [scroller, top],
+        )
+        page.wait_for_timeout(300)  # let JupyterLab draw the cells that came into view
+        path = folder / f"{name}-{len(paths):02d}.png"
+        page.screenshot(path=str(path))
+        paths.append(path)
+        scrolled, height, visible = reached
+        if scrolled + visible >= height - 1 or len(paths) >= 60:
+            return paths
+        top = scrolled + visible - 40

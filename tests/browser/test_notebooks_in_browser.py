@@ -1,7 +1,7 @@
 """Every notebook of assets/modules.yaml, run in JupyterLab in Chromium: no errors, no blank widget, alt text."""
 
 import pytest
-from labdriver import images_without_alt, output_problems, screenshot
+from labdriver import images_without_alt, output_problems, page_screenshots, visible_code
 
 from mesocourse.modules import course_modules
 
@@ -13,7 +13,7 @@ NOTEBOOKS = [module.notebook for module in course_modules()]
 def executed(request, executed_notebook):
     """A notebook opened as a learner opens it and run with Run > Run All Cells."""
     tab = executed_notebook(request.param)
-    screenshot(tab, f"run-all-{request.param.removesuffix('.ipynb')}")
+    page_screenshots(tab, f"run-all-{request.param.removesuffix('.ipynb')}")
     return tab
 
 
@@ -32,3 +32,9 @@ def test_every_image_in_the_outputs_has_alt_text(executed):
 def test_page_raises_no_javascript_error(executed):
     """JupyterLab and the widgets ran without an uncaught error in the page."""
     assert not executed.page_errors, executed.page_errors
+
+
+def test_learner_sees_no_code_and_no_prompt(executed):
+    """After Run All Cells: no code, no "[3]:" prompt and no collapsed "•••" code line anywhere on the page."""
+    seen = visible_code(executed)
+    assert not seen, "\n".join(seen)

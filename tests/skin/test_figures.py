@@ -9,7 +9,7 @@ import struct
 import pytest
 
 from mesocourse.bank import load_bank
-from mesocourse.figures import PNG_DPI, PixelMap, make_figure
+from mesocourse.figures import PNG_DPI, SHARPNESS, PixelMap, make_figure
 from mesocourse.look import OKABE_ITO
 from mesocourse.skin import figures as skin
 from mesocourse.skin.figures import cross_section
@@ -239,7 +239,8 @@ def test_backdrop_png_has_the_pixel_size_the_overlay_uses(forehead_overlay):
     """The kept picture is exactly as many pixels as the overlay's viewBox (no cropping moves the drawing)."""
     _, backdrop, _ = forehead_overlay
     png = base64.b64decode(backdrop.src.split(",", 1)[1])
-    assert struct.unpack(">II", png[16:24]) == backdrop.size_px
+    # Rendered at SHARPNESS times the overlay's grid, so it stays sharp on dense screens.
+    assert struct.unpack(">II", png[16:24]) == tuple(SHARPNESS * side for side in backdrop.size_px)
     drawing = skin.explorer_drawing_html(read_needle("forehead", 4, 30, "nappage"))
     assert f'viewBox="0 0 {backdrop.size_px[0]} {backdrop.size_px[1]}"' in drawing
 
