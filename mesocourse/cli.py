@@ -334,7 +334,7 @@ def _cues(args) -> int:
 
 def _export_bank(args) -> int:
     from mesocourse.bank import BankError
-    from mesocourse.export import FORMATS, export_banks
+    from mesocourse.bank_export import FORMATS, export_banks
     from mesocourse.grading.course import TrainerError
     from mesocourse.paths import ROOT
 

@@ -1,4 +1,4 @@
-"""mesocourse.export: the banks as Moodle XML and GIFT, read back by published parsers and rebuilt into the model."""
+"""mesocourse.bank_export: the banks as Moodle XML and GIFT, read back by published parsers and rebuilt."""
 
 import html
 import io
@@ -10,8 +10,8 @@ import pytest
 from pygiftparser import parser as gift_parser
 
 from mesocourse.bank import bank_names
+from mesocourse.bank_export import category_name, course_banks, general_feedback, gift, moodle_xml, tags
 from mesocourse.cli import main
-from mesocourse.export import category_name, course_banks, general_feedback, gift, moodle_xml, tags
 
 
 @pytest.fixture(scope="module")
