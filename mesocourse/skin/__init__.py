@@ -1,1 +1,1 @@
-"""Skin layers and needle depths: `model` (data, geometry, verdict), `figures` (drawings), `tables`, `widgets`."""
+"""Skin layers and needle depths: `model` (data, geometry, verdict), `figures`, `overlay`, `tables`, `widgets`."""

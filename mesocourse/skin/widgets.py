@@ -7,7 +7,7 @@ import ipywidgets as widgets
 from mesocourse.figures import figure_html
 from mesocourse.look import TONES, status_box
 from mesocourse.references import cite, resolve
-from mesocourse.skin.figures import cross_section, explorer_drawing_html
+from mesocourse.skin.figures import cross_section
 from mesocourse.skin.model import (
     LENGTH_LIMITS_MM,
     STATUS_TONE,
@@ -20,6 +20,7 @@ from mesocourse.skin.model import (
     technique_named,
     techniques,
 )
+from mesocourse.skin.overlay import explorer_drawing_html
 
 # Verdict states: a word and a symbol first, never colour alone. Colours follow the quiz feedback boxes.
 STATUS_STYLE = {status: (*TONES[tone][:2], *STATUS_WORDS[status]) for status, tone in STATUS_TONE.items()}

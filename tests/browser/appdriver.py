@@ -7,14 +7,13 @@ does not; only the port, the token and "no browser" are the test's own.
 import os
 import secrets
 import shlex
-import shutil
 import subprocess
 import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from labdriver import ROOT, LabServer, _wait_until_up, free_port
+from labdriver import ROOT, LabServer, free_port, server_process
 
 # A Voilà page is drawn when it is shown, every cell output it sent has been drawn and no widget area is empty.
 PAGE_DRAWN = """() => {
@@ -62,21 +61,9 @@ def running_app(root: Path, env: dict | None = None):
         "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}",
     ]  # fmt: skip
-    log = state / "server.log"
-    with open(log, "w", encoding="utf-8") as log_file:
-        process = subprocess.Popen(command, cwd=root, env=server_env, stdout=log_file, stderr=subprocess.STDOUT)
-    server = LabServer(port, token, root, log, process)
-    try:
-        _wait_until_up(server)
-        yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        shutil.rmtree(state, ignore_errors=True)
+    server = LabServer(port, token, root, state / "server.log", None)
+    with server_process(command, root, server_env, server, state) as running:
+        yield running
 
 
 def open_app_page(page, server: LabServer, notebook: str, timeout_ms: int = 180_000) -> None:

@@ -90,7 +90,7 @@ class LabServer:
     token: str
     root: Path
     log: Path
-    process: subprocess.Popen
+    process: subprocess.Popen | None
 
     @property
     def base(self) -> str:
@@ -169,19 +169,25 @@ def _serving(prefix: list[str], root: Path, role: str, env: dict | None, cwd: Pa
         f"--LabApp.workspaces_dir={state / 'workspaces'}",
     ]
     root.mkdir(parents=True, exist_ok=True)
-    with open(log, "w", encoding="utf-8") as log_file:
-        process = subprocess.Popen(command, cwd=cwd, env=server_env, stdout=log_file, stderr=subprocess.STDOUT)
-    server = LabServer(port, token, root, log, process)
+    with server_process(command, cwd, server_env, LabServer(port, token, root, log, None), state) as server:
+        yield server
+
+
+@contextmanager
+def server_process(command: list[str], cwd: Path, env: dict, server: "LabServer", state: Path):
+    """Start a Jupyter server, wait until it answers, then stop it and remove its state folder, whatever happens."""
+    with open(server.log, "w", encoding="utf-8") as log_file:
+        server.process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log_file, stderr=subprocess.STDOUT)
     try:
         _wait_until_up(server)
         yield server
     finally:
-        process.terminate()
+        server.process.terminate()
         try:
-            process.wait(timeout=20)
+            server.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            server.process.kill()
+            server.process.wait()
         shutil.rmtree(state, ignore_errors=True)
 
 

@@ -17,7 +17,7 @@ from mesocourse.paths import ROOT
 from tests.grading.cohorts import NEEDLES, PRODUCT
 
 # The secret the course once published (its history keeps it), here only to prove it is refused; split in two so
-# the repository scan (tests/test_repository_secrets.py) keeps meaning "no whole secret in any tracked file".
+# the repository scan (tests/test_no_keys_in_git.py) keeps meaning "no whole secret in any tracked file".
 PUBLISHED = "ea91b397f35f6778fcd53aee58bba59e" + "239b05e4a169638b692bf53a56ad7970"
 
 

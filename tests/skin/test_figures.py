@@ -12,6 +12,7 @@ from mesocourse.bank import load_bank
 from mesocourse.figures import PNG_DPI, SHARPNESS, PixelMap, make_figure
 from mesocourse.look import OKABE_ITO
 from mesocourse.skin import figures as skin
+from mesocourse.skin import overlay
 from mesocourse.skin.figures import cross_section
 from mesocourse.skin.model import LENGTH_LIMITS_MM, read_needle, region_named, regions
 
@@ -171,8 +172,8 @@ def svg_lines_of(svg: str, css_class: str) -> str:
 def forehead_overlay():
     """The explorer's overlay for the drawing of the forehead_drawing fixture (4 mm at 30 degrees, nappage)."""
     reading = read_needle("forehead", 4, 30, "nappage")
-    backdrop = skin.explorer_backdrop(reading, compare=False)
-    return reading, backdrop, skin.needle_overlay_svg(reading, backdrop)
+    backdrop = overlay.explorer_backdrop(reading, compare=False)
+    return reading, backdrop, overlay.needle_overlay_svg(reading, backdrop)
 
 
 def test_overlay_needle_lies_exactly_on_the_figures_needle(forehead_drawing, forehead_overlay):
@@ -241,16 +242,16 @@ def test_backdrop_png_has_the_pixel_size_the_overlay_uses(forehead_overlay):
     png = base64.b64decode(backdrop.src.split(",", 1)[1])
     # Rendered at SHARPNESS times the overlay's grid, so it stays sharp on dense screens.
     assert struct.unpack(">II", png[16:24]) == tuple(SHARPNESS * side for side in backdrop.size_px)
-    drawing = skin.explorer_drawing_html(read_needle("forehead", 4, 30, "nappage"))
+    drawing = overlay.explorer_drawing_html(read_needle("forehead", 4, 30, "nappage"))
     assert f'viewBox="0 0 {backdrop.size_px[0]} {backdrop.size_px[1]}"' in drawing
 
 
 def test_backdrop_is_kept_while_the_needle_stays_in_its_zoom_level():
     """Angle changes and lengths up to the same zoom level reuse the picture; a much longer needle zooms out."""
-    backdrop = skin.explorer_backdrop(read_needle("forehead", 4, 30, "nappage"), compare=False)
-    assert skin.explorer_backdrop(read_needle("forehead", 4, 85, "nappage"), compare=False) is backdrop
-    assert skin.explorer_backdrop(read_needle("forehead", 3.5, 10, "nappage"), compare=False) is backdrop
-    longer = skin.explorer_backdrop(read_needle("forehead", 13, 30, "nappage"), compare=False)
+    backdrop = overlay.explorer_backdrop(read_needle("forehead", 4, 30, "nappage"), compare=False)
+    assert overlay.explorer_backdrop(read_needle("forehead", 4, 85, "nappage"), compare=False) is backdrop
+    assert overlay.explorer_backdrop(read_needle("forehead", 3.5, 10, "nappage"), compare=False) is backdrop
+    longer = overlay.explorer_backdrop(read_needle("forehead", 13, 30, "nappage"), compare=False)
     assert dict(longer.frame)["bottom"] > dict(backdrop.frame)["bottom"]
 
 
