@@ -275,3 +275,21 @@ def test_a_draw_whose_explanation_misses_its_answer_is_caught(tmp_path):
     spec.write_text(text, encoding="utf-8")
     problems = spec_problems(_source("aftercare"), spec)
     assert any("does not state this draw's answer" in problem for problem in problems)
+
+
+def test_a_drawn_patient_is_judged_on_the_learners_own_key():
+    """Grading: the learner's own decision scores, the public source's letter does not (when their patient differs)."""
+    from mesocourse.grading.graded_copy import judge_in_version
+    from mesocourse.grading.scoring import Answer, HiddenKey
+
+    source = _source("contraindications")
+    grade_id = "q06-uncontrolled-systemic-disease"
+    question = next(
+        q
+        for learner in LEARNERS
+        if (q := draw(source, learner, SECRET).questions[grade_id]).key != "B"  # the source's key
+    )
+    key = HiddenKey(grade_id, "answer_q6", "letter", "sealed-at-release", choices="ABCD")
+    assert judge_in_version(key, Answer(question.key), SECRET, question).right
+    wrong = judge_in_version(key, Answer("B"), SECRET, question)
+    assert not wrong.right and question.explanation in wrong.message
