@@ -74,8 +74,11 @@ def answer_text(question: QuestionVersion, variable: str, answer) -> str:
         for letter in shown:
             text = question.shown_option(letter).replace("\n", " ")
             lines.append(f"# They chose {letter}: {text} (= {to_source(question, letter)} here)")
-    elif question.parameters:
+    if question.expected is not None:
         lines.append(f"# Their numbers: {question.describe()}; right answer for them: {question.expected:g}")
+    elif question.key is not None:
+        key = question.key if isinstance(question.key, str) else ", ".join(question.key)
+        lines.append(f"# Their version: {question.describe()}; right answer for them: {key} here")
     return "\n".join([*lines, f"{variable} = {json.dumps(value)}"])
 
 
@@ -116,32 +119,40 @@ def load_sheet(folder: Path, version: AssignmentVersion) -> AnswerSheet:
         sheet.notes.append(f"no {ANSWERS_FILE} in the submission: every autograded answer scores 0")
     elif sheet.version and sheet.version != version.tag:
         who = f" (made for {sheet.learner[:40]})" if sheet.learner and sheet.learner != version.learner else ""
-        sheet.notes.append(
-            f"{ANSWERS_FILE} is not from this learner's own version{who}: scored in their own version"
-        )
+        sheet.notes.append(f"{ANSWERS_FILE} is not from this learner's own version{who}: scored in their own version")
     return sheet
 
 
 def judge_in_version(key: HiddenKey, answer: Answer, secret: bytes, question: QuestionVersion) -> Verdict:
     """Right or not for this learner's own version, explained with their letters and, for numbers, their numbers."""
     key = HiddenKey(**{**key.__dict__, "explanation": question.explanation})
-    if question.expected is None:
-        verdict = judge(key, answer, secret)
+    if not question.own_key:
+        return judge(key, answer, secret)
+    # Drawn numbers, a drawn patient or a sibling: the key is this learner's own (in the source's letters), not the
+    # source's digest.
+    why = f"\nWhy: {question.explanation}"
+    if answer.problem:
+        return Verdict(False, f"✘ Not the expected answer ({answer.problem}).{why}")
+    typed = format_problem(answer.value, question.kind, key.choices)
+    if typed:
+        return Verdict(False, f"✘ Not the expected answer. {typed}{why}")
+    if question.key is not None:
+        right = _letters(answer.value) == _letters(question.key)
     else:
-        # A number drawn for this learner: the key is the engine's answer for their numbers, not the source digest.
-        why = f"\nWhy: {question.explanation}"
-        typed = "" if answer.problem else format_problem(answer.value, NUMBER)
-        if answer.problem or typed:
-            reason = f" ({answer.problem})." if answer.problem else f". {typed}"
-            verdict = Verdict(False, f"✘ Not the expected answer{reason}{why}")
-        else:
-            right = abs(float(answer.value) - question.expected) <= question.tolerance + 1e-9
-            verdict = Verdict(True, f"✔ Right.{why}") if right else Verdict(False, f"✘ Not the expected answer.{why}")
-    return verdict
+        right = abs(float(answer.value) - question.expected) <= question.tolerance + 1e-9
+    return Verdict(True, f"✔ Right.{why}") if right else Verdict(False, f"✘ Not the expected answer.{why}")
+
+
+def _letters(value) -> tuple:
+    return (
+        tuple(sorted(str(item).strip().upper() for item in value))
+        if isinstance(value, list)
+        else (value.strip().upper(),)
+    )
 
 
 def your_answer(question: QuestionVersion, answer: Answer) -> str:
-    """"Your answer: B. <option text>" in the learner's own letters (their feedback shows it under the question)."""
+    """ "Your answer: B. <option text>" in the learner's own letters (their feedback shows it under the question)."""
     value = answer.value
     if answer.problem or value in (None, "", []):
         return "Your answer: none.\n"

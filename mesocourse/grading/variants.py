@@ -22,7 +22,9 @@ import yaml
 
 from mesocourse.grading.answer_format import LETTER, LETTERS, NUMBER
 from mesocourse.grading.authoring import AssignmentSource, AutogradedQuestion, read_assignment
+from mesocourse.grading.drawn import ENGINES
 from mesocourse.paths import ASSETS
+from mesocourse.references import UnknownReference, keys_in_text, resolve
 
 SPEC_FILE = ASSETS / "assignment-variants.yaml"
 HEADING = re.compile(r"^#{1,6} Question \d+ \([^)]*\)\s*$")
@@ -34,27 +36,6 @@ SHOWN = "ABCDEFGH"
 
 class VariantError(ValueError):
     """A parametrised question whose template, ranges or engine do not give back the source question."""
-
-
-def _sin(angle_deg, places: int) -> str:
-    import math
-
-    return f"{round(math.sin(math.radians(angle_deg)), places):g}"
-
-
-def _needle_depth(parameters: dict) -> float:
-    from mesocourse.skin.model import needle_depth
-
-    return needle_depth(parameters["length_mm"], parameters["angle_deg"])
-
-
-# The course's engines a numeric question can draw its answer from, and the extra words its templates may use.
-ENGINES = {
-    "needle_depth": (
-        _needle_depth,
-        lambda p: {"sin": _sin(p["angle_deg"], 2), "sin3": _sin(p["angle_deg"], 3)},
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -72,8 +53,15 @@ class QuestionVersion:
     decimals: int = 1
     tolerance: float = 0.0
     parameters: tuple = ()  # (name, value) pairs drawn for this learner
-    expected: float | None = None  # the engine's answer for those parameters
+    expected: float | None = None  # the engine's answer for those parameters (number questions)
     explanation: str = ""
+    key: object = None  # a drawn or sibling choice question: this learner's right letter(s), in source terms
+    sibling: int = 0  # which sibling version of the source question (0: the source's own)
+
+    @property
+    def own_key(self) -> bool:
+        """True when this learner's right answer is not the source's key (drawn numbers, patient or sibling)."""
+        return self.expected is not None or self.key is not None
 
     @property
     def shown_letters(self) -> str:
@@ -86,9 +74,15 @@ class QuestionVersion:
 
     def describe(self) -> str:
         """The version in a few words, for the trainer's tables: the option order or the numbers drawn."""
+        parts = [f"sibling {self.sibling}"] if self.sibling else []
         if self.parameters:
-            return ", ".join(f"{name}={value:g}" for name, value in self.parameters)
-        return f"order {self.order}" if self.order else "as in the source"
+            parts += [
+                f"{name}={value:g}" if isinstance(value, int | float) else f"{name}={value}"
+                for name, value in self.parameters
+            ]
+        elif self.order:
+            parts.append(f"order {self.order}")
+        return ", ".join(parts) or "as in the source"
 
 
 @dataclass
@@ -161,42 +155,8 @@ def parameter_spec(assignment: str, grade_id: str, path: Path = SPEC_FILE) -> di
     return (_spec_file(path).get(assignment) or {}).get(grade_id)
 
 
-def _render(template: str, parameters: dict, answer: float, decimals: int, engine: str) -> str:
-    words = {name: f"{value:g}" for name, value in parameters.items()}
-    words.update(ENGINES[engine][1](parameters))
-    words["answer"] = f"{answer:.{decimals}f}"
-    return template.format(**words)
-
-
-def spec_problems(source: AssignmentSource, path: Path = SPEC_FILE) -> list[str]:
-    """Each parametrised question must give back its source exactly for the source's own numbers."""
-    problems = []
-    by_id = {question.grade_id: question for question in source.autograded}
-    for grade_id, spec in (_spec_file(path).get(source.assignment_id) or {}).items():
-        where = f"{source.assignment_id}/{grade_id} (assignment-variants.yaml)"
-        question = by_id.get(grade_id)
-        if question is None or question.kind != NUMBER:
-            problems.append(f"{where}: no numeric question with this id")
-            continue
-        try:
-            engine = ENGINES[spec["engine"]][0]
-            ranges = spec["parameters"]
-            own = spec["source"]
-            if any(own[name] not in values for name, values in ranges.items()):
-                problems.append(f"{where}: the source's own numbers must be one of the choices")
-            answer = round(engine(own), question.decimals)
-            stem, _, _ = split_prompt(question.prompt)
-            if answer != round(float(question.solution), question.decimals):
-                problems.append(f"{where}: the engine gives {answer} for the source numbers, the key says otherwise")
-            if _render(spec["prompt"], own, answer, question.decimals, spec["engine"]) != stem:
-                problems.append(f"{where}: the prompt template does not give back the source question")
-            if _render(spec["explanation"], own, answer, question.decimals, spec["engine"]) != question.explanation:
-                problems.append(f"{where}: the explanation template does not give back the source explanation")
-            for values in _grid(ranges):
-                engine(values)
-        except (KeyError, TypeError, ValueError, IndexError) as error:
-            problems.append(f"{where}: {type(error).__name__}: {error}")
-    return problems
+def _render(template: str, words: dict) -> str:
+    return template.format(**words).strip()
 
 
 def _grid(ranges: dict) -> list[dict]:
@@ -204,6 +164,116 @@ def _grid(ranges: dict) -> list[dict]:
     for name, values in ranges.items():
         grid = [{**point, name: value} for point in grid for value in values]
     return grid
+
+
+def _reference_problems(text: str) -> list[str]:
+    keys = keys_in_text(text)
+    problems = [] if keys else ["no reference key in the question or explanation"]
+    for key in sorted(keys):
+        try:
+            resolve(key)
+        except UnknownReference as unknown:
+            problems.append(str(unknown))
+    return problems
+
+
+def _choice_ids(engine, spec: dict) -> list[str]:
+    return [option_id for option_id, _ in engine.options(spec)]
+
+
+def _engine_problems(where: str, question: AutogradedQuestion, spec: dict) -> list[str]:
+    """The source's own numbers give back the source exactly; every other draw renders, is keyed and cited."""
+    engine = ENGINES[spec["engine"]]
+    choice = callable(engine.options)
+    if question.kind != (LETTER if choice else NUMBER):
+        return [f"{where}: the {spec['engine']} engine needs a {'one-letter' if choice else 'number'} question"]
+    problems = []
+    ranges, own = spec["parameters"], spec["source"]
+    if any(own[name] not in values for name, values in ranges.items()):
+        problems.append(f"{where}: the source's own numbers must be one of the choices")
+    stem, options, _ = split_prompt(question.prompt)
+    drawn = engine.draw(spec, own, question.decimals)
+    if choice:
+        labels = [text for _, text in engine.options(spec)]
+        if [text.rstrip(".") for _, text in options] != labels:
+            problems.append(f"{where}: the options must be the engine's, in its order: {'; '.join(labels)}")
+            return problems
+        right = options[_choice_ids(engine, spec).index(drawn.answer)][0] == question.solution
+    else:
+        right = drawn.answer == round(float(question.solution), question.decimals)
+    if not right:
+        problems.append(f"{where}: the engine gives {drawn.answer} for the source's own draw, the key says otherwise")
+    if _render(spec["prompt"], drawn.words) != stem:
+        problems.append(f"{where}: the prompt template does not give back the source question")
+    if _render(spec["explanation"], drawn.words) != question.explanation:
+        problems.append(f"{where}: the explanation template does not give back the source explanation")
+    for point in _grid(ranges):
+        problems += [f"{where} {_words(point)}: {p}" for p in _draw_problems(engine, spec, point, question)][:3]
+    return problems
+
+
+def _words(point: dict) -> str:
+    return "(" + ", ".join(f"{name}={value}" for name, value in point.items()) + ")"
+
+
+def _draw_problems(engine, spec: dict, point: dict, question: AutogradedQuestion) -> list[str]:
+    """One draw: the engine's key is an option, the texts render, the explanation states this draw's answer."""
+    drawn = engine.draw(spec, point, question.decimals)
+    problems = []
+    if callable(engine.options):
+        labels = dict(engine.options(spec))
+        if drawn.answer not in labels:
+            return [f"the engine's answer {drawn.answer!r} is not among the options"]
+        stated = labels[drawn.answer]
+    else:
+        stated = drawn.words["answer"]
+        by_hand = engine.by_hand(drawn.words)
+        if abs(by_hand - drawn.answer) > question.tolerance + 1e-9:
+            problems.append(f"the stem's numbers give {by_hand:g}, outside the tolerance of the key {drawn.answer:g}")
+    prompt, explanation = _render(spec["prompt"], drawn.words), _render(spec["explanation"], drawn.words)
+    if stated not in explanation:
+        problems.append(f"the explanation does not state this draw's answer ({stated})")
+    return problems + _reference_problems(prompt + "\n" + explanation)
+
+
+def _sibling_problems(where: str, question: AutogradedQuestion, siblings: list) -> list[str]:
+    """Each sibling version: the source's kind and option letters, a valid key, an explanation and a source."""
+    from mesocourse.grading.answer_format import format_problem
+
+    problems = []
+    if question.kind not in (LETTER, LETTERS):
+        return [f"{where}: sibling versions are for choice questions"]
+    for number, sibling in enumerate(siblings, start=1):
+        at = f"{where} sibling {number}"
+        letters = "".join(sibling["options"])
+        if letters != question.choices:
+            problems.append(f"{at}: options {letters!r} must be the source's letters {question.choices!r}")
+        if format_problem(sibling["solution"], question.kind, question.choices) is not None:
+            problems.append(f"{at}: the solution {sibling['solution']!r} is not a valid {question.kind} answer")
+        if not str(sibling.get("explanation", "")).strip() or not str(sibling.get("prompt", "")).strip():
+            problems.append(f"{at}: a sibling needs a prompt and an explanation")
+        problems += [f"{at}: {p}" for p in _reference_problems(sibling["prompt"] + "\n" + sibling["explanation"])]
+    return problems
+
+
+def spec_problems(source: AssignmentSource, path: Path = SPEC_FILE) -> list[str]:
+    """Every drawn or sibling question of the spec: the source given back exactly, every draw keyed and cited."""
+    problems = []
+    by_id = {question.grade_id: question for question in source.autograded}
+    for grade_id, spec in (_spec_file(path).get(source.assignment_id) or {}).items():
+        where = f"{source.assignment_id}/{grade_id} (assignment-variants.yaml)"
+        question = by_id.get(grade_id)
+        if question is None:
+            problems.append(f"{where}: no question with this id")
+            continue
+        try:
+            if "siblings" in spec:
+                problems += _sibling_problems(where, question, spec["siblings"])
+            if "engine" in spec:
+                problems += _engine_problems(where, question, spec)
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
+            problems.append(f"{where}: {type(error).__name__}: {error}")
+    return problems
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -221,6 +291,10 @@ def version_tag(secret: bytes, assignment: str, learner: str) -> str:
     return hmac.new(secret, f"version\x1f{assignment}\x1f{learner}".encode(), hashlib.sha256).hexdigest()[:12]
 
 
+def _key(solution):
+    return sorted(solution) if isinstance(solution, list) else solution
+
+
 def _draw_question(question: AutogradedQuestion, assignment: str, learner: str, secret: bytes) -> QuestionVersion:
     rng = _random(secret, assignment, learner, question.grade_id)
     stem, options, unit = split_prompt(question.prompt)
@@ -234,23 +308,29 @@ def _draw_question(question: AutogradedQuestion, assignment: str, learner: str, 
         "tolerance": question.tolerance,
         "explanation": question.explanation,
     }
+    spec = parameter_spec(assignment, question.grade_id) or {}
+    siblings = spec.get("siblings") or []
+    index = rng.randrange(len(siblings) + 1) if siblings else 0
+    if index:
+        sibling = siblings[index - 1]
+        stem, options = sibling["prompt"].strip(), list(sibling["options"].items())
+        common |= {"explanation": sibling["explanation"].strip(), "sibling": index, "key": _key(sibling["solution"])}
+    if "engine" in spec:
+        engine = ENGINES[spec["engine"]]
+        point = {name: rng.choice(list(values)) for name, values in spec["parameters"].items()}
+        drawn = engine.draw(spec, point, question.decimals)
+        stem = _render(spec["prompt"], drawn.words)
+        common |= {"explanation": _render(spec["explanation"], drawn.words), "parameters": tuple(point.items())}
+        if question.kind == NUMBER:
+            common["expected"] = drawn.answer
+        else:
+            common["key"] = options[_choice_ids(engine, spec).index(drawn.answer)][0]
     if question.kind in (LETTER, LETTERS):
         order = [letter for letter, _ in options]
         rng.shuffle(order)
         texts = dict(options)
         return QuestionVersion(stem=stem, options=tuple(texts[s] for s in order), order="".join(order), **common)
-    spec = parameter_spec(assignment, question.grade_id)
-    if not spec:
-        return QuestionVersion(stem=stem, **common)
-    drawn = {name: rng.choice(list(values)) for name, values in spec["parameters"].items()}
-    answer = round(ENGINES[spec["engine"]][0](drawn), question.decimals)
-    common["explanation"] = _render(spec["explanation"], drawn, answer, question.decimals, spec["engine"])
-    return QuestionVersion(
-        stem=_render(spec["prompt"], drawn, answer, question.decimals, spec["engine"]),
-        parameters=tuple(drawn.items()),
-        expected=answer,
-        **common,
-    )
+    return QuestionVersion(stem=stem, **common)
 
 
 def _text_blocks(path: Path, source: AssignmentSource) -> list:
@@ -318,7 +398,7 @@ class SourceAnswer:
     grade_id: str
     version: str
     value: object  # source letter(s), the number typed, or None when blank
-    label: str  # for counting: "D", "A+C", or for a numeric version "right (length_mm=6, angle_deg=45)"
+    label: str  # for counting: "D", "A+C", or for a drawn version "right (length_mm=6, angle_deg=45)"
 
 
 def source_answer(version: AssignmentVersion, grade_id: str, answer) -> SourceAnswer:
@@ -327,7 +407,10 @@ def source_answer(version: AssignmentVersion, grade_id: str, answer) -> SourceAn
     if answer is None:
         return SourceAnswer(grade_id, question.describe(), None, "(blank)")
     value = to_source(question, answer)
-    if question.kind == LETTERS:
+    if question.key is not None:
+        # This learner's right option is their own (drawn patient or sibling): pool right/wrong, show the version.
+        label = f"{'right' if value == question.key else 'wrong'} ({question.describe()})"
+    elif question.kind == LETTERS:
         label = "+".join(value)
     elif question.kind == LETTER:
         label = value

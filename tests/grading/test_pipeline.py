@@ -155,8 +155,12 @@ def cohort(course):
         _cell(notebook, "case1-call").metadata.nbgrader["points"] = 100
         _cell(notebook, "instructions").metadata.nbgrader.update(grade=True, points=50)
 
-    hand_in(course, "mini", "tamper-to-pass", COHORT["tamper-to-pass"][0], written=WRITTEN, notebook_hook=tamper_to_pass)
-    hand_in(course, "mini", "tamper-settings", COHORT["tamper-settings"][0], written=WRITTEN, notebook_hook=tamper_settings)
+    hand_in(
+        course, "mini", "tamper-to-pass", COHORT["tamper-to-pass"][0], written=WRITTEN, notebook_hook=tamper_to_pass
+    )
+    hand_in(
+        course, "mini", "tamper-settings", COHORT["tamper-settings"][0], written=WRITTEN, notebook_hook=tamper_settings
+    )
     _submit(course, "extra-file", raw=b"my notes", name="notes.txt")
     _submit(course, "extra-file", raw=course.released_notebook("mini").read_bytes(), name="mini copy.ipynb")
     _submit(course, "invalid-json", raw=b'{"cells": [ this is not json')
@@ -233,15 +237,14 @@ def real_results(course):
 
 
 def _right_answers(course, name, learner):
-    """Every key in source terms; a question with numbers drawn for this learner gets the engine's answer."""
+    """Every key in source terms; a question drawn for this learner (numbers, patient, sibling) gets their own key."""
     version = learner_version(course.source_notebook(name), learner, course.secret())
     source = authoring.read_assignment(course.source_notebook(name))
-    return {
-        q.number: q.solution
-        if version.questions[q.grade_id].expected is None
-        else version.questions[q.grade_id].expected
-        for q in source.autograded
-    }
+    answers = {}
+    for q in source.autograded:
+        own = version.questions[q.grade_id]
+        answers[q.number] = own.expected if own.expected is not None else own.key if own.key is not None else q.solution
+    return answers
 
 
 def test_a_learner_who_hands_in_another_learners_answers_scores_what_they_deserve(course, real_results):
@@ -661,7 +664,9 @@ def test_no_release_feedback_or_bundle_holds_the_secret_or_a_key_digest(course, 
     digests = []
     for name in (*REAL, "mini"):
         for question in authoring.read_assignment(course.source_notebook(name)).autograded:
-            sealed = answer_digest(question.grade_id, question.solution, question.kind, question.decimals, secret.encode())
+            sealed = answer_digest(
+                question.grade_id, question.solution, question.kind, question.decimals, secret.encode()
+            )
             assert question.digest in (authoring.UNSEALED, sealed)
             digests.append(sealed)
     for folder in (course.release_dir, course.feedback_dir, bundle.folder):

@@ -1,5 +1,7 @@
 """Each learner's own version: drawn from the secret and the learner id, reproducible, and mapped back to the source."""
 
+from collections import Counter
+
 import pytest
 
 from mesocourse.grading.authoring import read_assignment
@@ -104,3 +106,190 @@ def test_a_template_that_changes_the_question_is_caught(depths, tmp_path):
     text = (ROOT / "assets" / "assignment-variants.yaml").read_text(encoding="utf-8")
     spec.write_text(text.replace("How deep is its tip?", "How deep?"), encoding="utf-8")
     assert any("prompt template" in problem for problem in spec_problems(depths, spec))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Drawn questions: every draw keyed by the course's own engines
+
+
+def _source(name):
+    return read_assignment(ROOT / "assignments" / name / f"{name}.ipynb")
+
+
+def _spec():
+    import yaml
+
+    return yaml.safe_load((ROOT / "assets" / "assignment-variants.yaml").read_text(encoding="utf-8"))
+
+
+DRAWN = [(a, g) for a, entries in _spec().items() for g, entry in entries.items() if "engine" in entry]
+LEARNERS = [f"learner-{n:02d}" for n in range(50)]
+
+
+def _engine_key(entry: dict, drawn: dict):
+    """The right answer straight from the engines (not through drawn.py), for one set of drawn values."""
+    from mesocourse.aftercare.model import advice_for
+    from mesocourse.screening.rules import screen
+
+    if entry["engine"] == "needle_depth":
+        return round(needle_depth(drawn["length_mm"], drawn["angle_deg"]), 1)
+    if entry["engine"] == "call_urgency":
+        return advice_for(drawn["day"], drawn["symptom"]).urgency
+    intake = {"age": drawn["age"], **entry["intake"]}
+    for name, value in drawn.items():
+        if name != "age" and value in entry["findings"]:
+            intake |= entry["findings"][value]["intake"]
+    return screen(intake).outcome
+
+
+def test_the_spec_draws_in_every_engine():
+    """Screening, aftercare and needle questions are all drawn, in more than one assignment."""
+    engines = {entry["engine"] for entries in _spec().values() for entry in entries.values() if "engine" in entry}
+    assert engines == {"needle_depth", "screening_decision", "call_urgency"}
+    assert {a for a, _ in DRAWN} >= {"depths", "contraindications", "aftercare", "final-exam"}
+
+
+@pytest.mark.parametrize(("assignment", "grade_id"), DRAWN)
+def test_every_learners_key_is_the_engines_answer(assignment, grade_id):
+    """For 50 learners, each drawn key is what the engine says for their numbers or patient (fails if they drift)."""
+    source, entry = _source(assignment), _spec()[assignment][grade_id]
+    for learner in LEARNERS:
+        question = draw(source, learner, SECRET).questions[grade_id]
+        drawn = dict(question.parameters)
+        assert set(drawn) == set(entry["parameters"])
+        assert all(drawn[name] in values for name, values in entry["parameters"].items())
+        engine = _engine_key(entry, drawn)
+        if question.kind == "number":
+            assert question.expected == engine
+            assert f"{engine:.1f}" in question.explanation
+        else:
+            shown = from_source(question, question.key)
+            assert engine_label(entry, engine) == question.shown_option(shown).rstrip(".")
+            assert engine_label(entry, engine) in question.explanation
+
+
+def engine_label(entry: dict, option_id: str) -> str:
+    from mesocourse.aftercare.model import urgency_levels
+    from mesocourse.screening.rules import decision_label
+
+    if entry["engine"] == "call_urgency":
+        return {level.name: level.label for level in urgency_levels()}[option_id]
+    return decision_label(option_id)
+
+
+@pytest.mark.parametrize(("assignment", "grade_id"), DRAWN)
+def test_learners_get_different_draws_and_the_same_twice(assignment, grade_id):
+    """Two learners' numbers or patients differ across the cohort; the same learner always gets the same one."""
+    source = _source(assignment)
+    draws = {draw(source, learner, SECRET).questions[grade_id].parameters for learner in LEARNERS}
+    assert len(draws) >= 5
+    assert (
+        draw(source, "maria-dupont", SECRET).questions[grade_id]
+        == draw(source, "maria-dupont", SECRET).questions[grade_id]
+    )
+
+
+@pytest.mark.parametrize(("assignment", "grade_id"), DRAWN)
+def test_drawn_keys_vary_so_the_source_key_is_not_everyones(assignment, grade_id):
+    """The source's own key is the right answer for only some learners: copying the public solution fails."""
+    source = _source(assignment)
+    solution = next(q.solution for q in source.autograded if q.grade_id == grade_id)
+    keys = [draw(source, learner, SECRET).questions[grade_id] for learner in LEARNERS]
+    own = [q.expected if q.kind == "number" else q.key for q in keys]
+    assert len(set(own)) >= 3
+    assert sum(1 for value in own if value == solution) <= len(own) // 2
+
+
+@pytest.mark.parametrize("assignment", REAL)
+def test_no_two_learners_share_the_answer_letters_of_an_assignment(assignment):
+    """Over 50 learners, the full string of right shown answers is shared by hardly any pair (copying is useless)."""
+    source = _source(assignment)
+    strings = []
+    for learner in LEARNERS:
+        version = draw(source, learner, SECRET)
+        parts = []
+        for question in source.autograded:
+            own = version.questions[question.grade_id]
+            key = own.key if own.key is not None else own.expected if own.expected is not None else question.solution
+            parts.append(str(from_source(own, key)))
+        strings.append("|".join(parts))
+    pairs = len(LEARNERS) * (len(LEARNERS) - 1) // 2
+    shared = sum(count * (count - 1) // 2 for count in Counter(strings).values())
+    assert shared / pairs < 0.01
+
+
+def test_the_public_source_key_is_not_a_learners_key_without_the_secret():
+    """Another secret gives other patients and keys: the source and the learner id alone do not decide them."""
+    source = _source("contraindications")
+    mine = [draw(source, learner, SECRET).questions["q06-uncontrolled-systemic-disease"] for learner in LEARNERS]
+    other = [draw(source, learner, b"another").questions["q06-uncontrolled-systemic-disease"] for learner in LEARNERS]
+    same = sum(1 for a, b in zip(mine, other, strict=True) if a.parameters == b.parameters)
+    assert same < 10
+
+
+def test_every_needle_draw_of_the_final_exam_keeps_question_2_right():
+    """Question 2 (the tip is below the dermis, in the fat) stays right for every needle question 1 may draw."""
+    from mesocourse.skin.model import layer_at
+
+    entry = _spec()["final-exam"]["q01-leroy-needle-depth"]
+    for length in entry["parameters"]["length_mm"]:
+        for angle in entry["parameters"]["angle_deg"]:
+            assert layer_at("face", needle_depth(length, angle)).likely == "fat"
+
+
+def test_a_sibling_is_drawn_for_some_learners_with_its_own_key():
+    """Sibling versions: some learners get the source, others the sibling, each judged on its own key."""
+    source = _source("final-exam")
+    versions = [draw(source, learner, SECRET).questions["q10-diallo-us-products"] for learner in LEARNERS]
+    assert {q.sibling for q in versions} == {0, 1}
+    sibling = next(q for q in versions if q.sibling)
+    assert sibling.key == "C" and "Kybella (deoxycholic acid), for fat under the chin only." in sibling.options
+    assert source_answer_label(sibling).startswith("right (sibling 1")
+
+
+def source_answer_label(question):
+    from mesocourse.grading.variants import AssignmentVersion
+
+    version = AssignmentVersion("final-exam", "x", "t", {question.grade_id: question})
+    return source_answer(version, question.grade_id, from_source(question, question.key)).label
+
+
+def test_a_choice_engine_key_outside_the_options_is_caught(tmp_path):
+    """A template whose source lists other options than the engine's fails the check."""
+    spec = tmp_path / "variants.yaml"
+    text = (ROOT / "assets" / "assignment-variants.yaml").read_text(encoding="utf-8")
+    spec.write_text(text.replace("symptom: bruising}", "symptom: vision-change}"), encoding="utf-8")
+    assert any("engine gives emergency" in problem for problem in spec_problems(_source("final-exam"), spec))
+
+
+def test_a_draw_whose_explanation_misses_its_answer_is_caught(tmp_path):
+    """Every draw's explanation must state that draw's answer, not only the source's."""
+    spec = tmp_path / "variants.yaml"
+    text = (ROOT / "assets" / "assignment-variants.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        """explanation: 'Day {day}, {symptom}: "{urgency}". {staff} {refs}'
+  q03""",
+        """explanation: 'Day {day}, {symptom}: "Call the clinic today". {staff} {refs}'
+  q03""",
+    )
+    spec.write_text(text, encoding="utf-8")
+    problems = spec_problems(_source("aftercare"), spec)
+    assert any("does not state this draw's answer" in problem for problem in problems)
+
+
+def test_a_drawn_patient_is_judged_on_the_learners_own_key():
+    """Grading: the learner's own decision scores, the public source's letter does not (when their patient differs)."""
+    from mesocourse.grading.graded_copy import judge_in_version
+    from mesocourse.grading.scoring import Answer, HiddenKey
+
+    source = _source("contraindications")
+    grade_id = "q06-uncontrolled-systemic-disease"
+    question = next(
+        q
+        for learner in LEARNERS
+        if (q := draw(source, learner, SECRET).questions[grade_id]).key != "B"  # the source's key
+    )
+    key = HiddenKey(grade_id, "answer_q6", "letter", "sealed-at-release", choices="ABCD")
+    assert judge_in_version(key, Answer(question.key), SECRET, question).right
+    wrong = judge_in_version(key, Answer("B"), SECRET, question)
+    assert not wrong.right and question.explanation in wrong.message
