@@ -28,6 +28,7 @@ from mesocourse.grading.statistics import (
     objective_mastery,
     question_statistics,
 )
+from mesocourse.grading.variants import parameter_spec
 
 BLANK, UNREADABLE = "(blank)", "(unreadable)"
 
@@ -47,12 +48,12 @@ class QuestionReport:
 
     @property
     def label(self) -> str:
-        """"Question 3", as learners and trainers call it."""
+        """ "Question 3", as learners and trainers call it."""
         return question_label(self.grade_id)
 
     @property
     def short(self) -> str:
-        """"Q3", for plots and tables."""
+        """ "Q3", for plots and tables."""
         return f"Q{self.question.number}"
 
     @property
@@ -122,9 +123,14 @@ def chosen_options(value) -> frozenset:
     return frozenset()
 
 
-def item_for(question: AutogradedQuestion) -> Item:
-    """What the statistics need to know about a source question."""
-    if question.kind in (LETTER, LETTERS):
+def item_for(question: AutogradedQuestion, assignment_id: str = "") -> Item:
+    """What the statistics need to know about a source question.
+
+    A question drawn per learner (its own patient, call or needle, or a sibling version) has a key of its own for
+    each learner: its facility and discrimination come from the marks, but option shares against the source's key
+    would mislead, so it gets no option statistics.
+    """
+    if question.kind in (LETTER, LETTERS) and not parameter_spec(assignment_id, question.grade_id):
         key = question.solution if isinstance(question.solution, list) else [question.solution]
         return Item(question.grade_id, question.points, question.objective, question.choices, frozenset(key))
     return Item(question.grade_id, question.points, question.objective)
@@ -197,7 +203,7 @@ def analyse(course: Course, assignment_id: str) -> Analysis:
 def build_analysis(source: AssignmentSource, marks: dict, typed: dict, later_attempts=()) -> Analysis:
     """The analysis from first-attempt marks (learner -> grade_id -> points) and typed values (same shape)."""
     choices = {learner: {g: chosen_options(v) for g, v in values.items()} for learner, values in typed.items()}
-    cohort = Cohort([item_for(q) for q in source.autograded], marks, choices)
+    cohort = Cohort([item_for(q, source.assignment_id) for q in source.autograded], marks, choices)
     reports = []
     for question, item in zip(source.autograded, cohort.items, strict=True):
         answers = Counter(

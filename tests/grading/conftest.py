@@ -48,7 +48,7 @@ def hand_in(course, assignment, learner, answers, *, sheet_of=None, written=None
             shown[by_number[number].grade_id] = from_source(by_number[number], value)
         except (ValueError, TypeError):
             shown[by_number[number].grade_id] = value  # not an answer at all: written as it is
-    
+
     folder = course.submitted_dir / learner / assignment
     shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(handout_folder(course, owner, assignment), folder)

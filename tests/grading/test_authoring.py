@@ -24,10 +24,25 @@ NEXT_STEPS = "Tell the patient what happens next"
 def _mini(path):
     """A three-question assignment plus one written case, written to path."""
     cells = authoring.autograded_cells(
-        1, "depth", "Depth of 4 mm at 30 degrees? [ref-16a]", "number", 2.0, "4 x 0.5 [ref-16a]", secret=SECRET, objective=DEPTH
+        1,
+        "depth",
+        "Depth of 4 mm at 30 degrees? [ref-16a]",
+        "number",
+        2.0,
+        "4 x 0.5 [ref-16a]",
+        secret=SECRET,
+        objective=DEPTH,
     )
     cells += authoring.autograded_cells(
-        2, "pick", "Pick one [ref-20]", "letter", "B", "Because [ref-20]", options={"A": "a", "B": "b"}, secret=SECRET, objective=PRODUCT
+        2,
+        "pick",
+        "Pick one [ref-20]",
+        "letter",
+        "B",
+        "Because [ref-20]",
+        options={"A": "a", "B": "b"},
+        secret=SECRET,
+        objective=PRODUCT,
     )
     cells += authoring.autograded_cells(
         3,
@@ -126,7 +141,9 @@ def test_each_question_carries_a_known_learning_objective(mini):
     assert source.written[0].objective == NEXT_STEPS
     notebook, question = _cell(mini, "q01-depth-question")
     del question.metadata["mesocourse"]
-    _, other = next((notebook, c) for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "q02-pick-question")
+    _, other = next(
+        (notebook, c) for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "q02-pick-question"
+    )
     other.metadata["mesocourse"]["objective"] = "Juggle needles"
     nbformat.write(notebook, mini)
     problems = check_assignment(read_assignment(mini), SECRET)

@@ -254,9 +254,10 @@ def test_an_answers_file_is_scored_as_data_whatever_it_holds(cohort, learner):
 def test_what_an_answers_file_held_is_noted_in_the_status_table(cohort):
     """The trainer reads one plain note per odd answers file."""
     notes = {learner: "; ".join(cohort["results"][learner].notes) for learner in SHEETS}
-    assert "not an answer, scored 0: q01-italian-society-definition, q04-evidence-statements" in notes[
-        "h01-code-in-answers-file"
-    ]
+    assert (
+        "not an answer, scored 0: q01-italian-society-definition, q04-evidence-statements"
+        in notes["h01-code-in-answers-file"]
+    )
     assert "far too large" in notes["h02-huge-answers-file"]
     assert "damaged" in notes["h03-broken-answers-file"]
     assert "1 unknown entry ignored" in notes["h04-extra-keys"]

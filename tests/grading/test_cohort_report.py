@@ -74,7 +74,11 @@ def test_plots_read_in_grey(analysis):
     """Flagged points are triangles (not only another colour); wrong options and objectives to re-teach hatched."""
     points = [(q.short, q.stats.facility, q.stats.discrimination, bool(q.stats.flags)) for q in analysis.questions]
     figure, _ = cohort_figures.facility_discrimination(points)
-    markers = {collection.get_paths()[0].vertices.shape[0] for collection in figure.axes[0].collections if collection.get_offsets().size}
+    markers = {
+        collection.get_paths()[0].vertices.shape[0]
+        for collection in figure.axes[0].collections
+        if collection.get_offsets().size
+    }
     assert len(markers) == 2
     figure, _ = cohort_figures.option_shares("Q1", [("A", False, 0.2, 0.1), ("B", True, 0.8, 0.3)])
     assert [bar.get_hatch() for bar in figure.axes[0].patches] == [cohort_figures.FLAG_HATCH, None]
@@ -86,6 +90,11 @@ def test_plot_colours_are_okabe_ito_with_contrast():
     """The report's colours come from the course palette and stand out 3:1 against white (WCAG 1.4.11)."""
     from mesocourse.look import GRAPHIC_CONTRAST, OKABE_ITO, contrast_ratio
 
-    colours = (cohort_figures.OK_COLOUR, cohort_figures.FLAG_COLOUR, cohort_figures.KEY_COLOUR, cohort_figures.WRONG_COLOUR)
+    colours = (
+        cohort_figures.OK_COLOUR,
+        cohort_figures.FLAG_COLOUR,
+        cohort_figures.KEY_COLOUR,
+        cohort_figures.WRONG_COLOUR,
+    )
     assert all(colour in OKABE_ITO.values() for colour in colours)
     assert all(contrast_ratio(colour, "#ffffff") >= GRAPHIC_CONTRAST for colour in colours)

@@ -14,6 +14,8 @@ from mesocourse.grading.item_analysis import (
     shown_answer,
     summary_lines,
 )
+from mesocourse.grading.variants import parameter_spec
+from mesocourse.paths import ROOT
 from tests.grading.cohorts import ASEPSIS, NEEDLES, PRODUCT, source_notebook
 
 
@@ -97,3 +99,14 @@ def test_huge_or_deep_answers_are_counted_not_crashed_on():
     """F-4: a 400-digit number and a deeply nested answer are shown as placeholders; the report goes on."""
     assert shown_answer(answer_value("answer_q1 = 1" + "0" * 400)) == "(huge number)"
     assert shown_answer(answer_value("answer_q1 = " + "[" * 100_000)) == UNREADABLE
+
+
+def test_a_question_drawn_per_learner_gets_no_option_statistics():
+    """Each learner of a drawn question has their own key: option shares against the source key would mislead."""
+    source = read_assignment(ROOT / "assignments" / "contraindications" / "contraindications.ipynb")
+    drawn = next(q for q in source.autograded if parameter_spec("contraindications", q.grade_id))
+    fixed = next(
+        q for q in source.autograded if q.kind == "letter" and not parameter_spec("contraindications", q.grade_id)
+    )
+    assert item_for(drawn, "contraindications").options == ""
+    assert item_for(fixed, "contraindications").options != ""
