@@ -19,7 +19,6 @@ import json
 import os
 import platform
 import random
-import shutil
 import statistics
 import subprocess
 import sys
@@ -125,7 +124,9 @@ def build(folder: Path, learners: list[str], seed: int) -> tuple[Course, Path, d
     (plain / "nbgrader_config.py").write_text(PLAIN_CONFIG, encoding="utf-8")
     nbformat.write(standard_source(source), plain / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
     nbgrader = [str(Path(sys.executable).parent / "nbgrader")]
-    subprocess.run([*nbgrader, "generate_assignment", ASSIGNMENT, "--force"], cwd=plain, check=True, capture_output=True)
+    subprocess.run(
+        [*nbgrader, "generate_assignment", ASSIGNMENT, "--force"], cwd=plain, check=True, capture_output=True
+    )
     released = nbformat.read(plain / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
     rng = random.Random(seed)
     cohort = {}
@@ -172,7 +173,11 @@ def measured(command: list[str], cwd: Path) -> dict:
     started = time.perf_counter()
     with open(cwd / "bench.log", "ab") as log:
         subprocess.run(
-            [sys.executable, "-c", LAUNCHER, str(usage_file), *command], cwd=cwd, env=environment, stdout=log, stderr=log
+            [sys.executable, "-c", LAUNCHER, str(usage_file), *command],
+            cwd=cwd,
+            env=environment,
+            stdout=log,
+            stderr=log,
         )
     wall = time.perf_counter() - started
     cpu, peak, code = json.loads(usage_file.read_text(encoding="utf-8"))
@@ -222,7 +227,9 @@ def main() -> int:
         runs = {"mesocourse": []}
         quarter = learners[: max(1, args.learners // 4)]
         print(f"mesocourse autograde, first {len(quarter)} learners (memory check)...", flush=True)
-        small = measured([*mesocourse, "autograde", ASSIGNMENT, *[f"--learner={name}" for name in quarter]], course.root)
+        small = measured(
+            [*mesocourse, "autograde", ASSIGNMENT, *[f"--learner={name}" for name in quarter]], course.root
+        )
         for repeat in range(args.repeats):
             print(f"mesocourse autograde, run {repeat + 1} of {args.repeats}...", flush=True)
             runs["mesocourse"].append(measured([*mesocourse, "autograde", ASSIGNMENT], course.root))
