@@ -209,6 +209,33 @@ def _seconds_per_learner(run: dict, count: int) -> float:
     return run["wall"] / count
 
 
+SETUP_MODULES = ("mesocourse.quiz.answer_form", "mesocourse.grading.answer_format")
+
+
+def import_seconds(repeats: int) -> list[float]:
+    """Seconds a fresh kernel takes to import what a graded notebook's cells import (set-up cell, format checks)."""
+    from jupyter_client.manager import start_new_kernel
+
+    code = (
+        "import time as _t\n_s = _t.perf_counter()\n"
+        + "".join(f"import {name}\n" for name in SETUP_MODULES)
+        + "print(_t.perf_counter() - _s)"
+    )
+    samples = []
+    for _ in range(repeats):
+        manager, client = start_new_kernel(kernel_name="python3", env={**os.environ, "PYTHONPATH": str(ROOT)})
+        printed = []
+        try:
+            client.execute_interactive(
+                code, timeout=60, output_hook=lambda m, out=printed: out.append(m["content"].get("text", ""))
+            )
+        finally:
+            client.stop_channels()
+            manager.shutdown_kernel(now=True)
+        samples.append(float("".join(printed).strip()))
+    return samples
+
+
 def main() -> int:
     """Build the cohort, run both graders and the floor, print the table and save every number."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -242,6 +269,7 @@ def main() -> int:
         (folder / "floor.py").write_text(FLOOR_SCRIPT, encoding="utf-8")
         runs["floor"] = [measured([sys.executable, str(folder / "floor.py"), *notebooks], folder)]
         comparison = compare(course, plain, cohort)
+    imports = import_seconds(5)
 
     def median(name, key):
         return statistics.median(run[key] for run in runs[name])
@@ -266,12 +294,17 @@ def main() -> int:
     )
     same = "identical" if not comparison["different"] else f"DIFFERENT in {len(comparison['different'])}"
     print(f"grades: {comparison['cells']} graded cells compared with plain nbgrader, {same}")
+    print(
+        f"imports: a graded notebook's set-up and format checks import in {statistics.median(imports):.3f} s "
+        f"in a fresh kernel (median of {len(imports)}; target 0.3)"
+    )
     RESULT_FILE.parent.mkdir(parents=True, exist_ok=True)
     record = {
         "learners": args.learners,
         "runs": runs,
         "small_run": small,
         "comparison": comparison,
+        "import_seconds": imports,
         "load": load,
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
     }
