@@ -14,7 +14,7 @@ export CHROMIUM
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help setup course app gallery test browser sandbox bench bench-report lint format navigation clean-venv
+.PHONY: help setup course app gallery test browser sandbox bench bench-report bench-grading lint format navigation clean-venv
 .PHONY: release collect autograde feedback grades status report bundle formgrader export-bank
 
 help:
@@ -102,12 +102,16 @@ sandbox:
 	fi
 
 # Latency in the real browser (quiz feedback, depth explorer redraw) against a one-line reference widget.
-bench: $(INSTALLED) browser bench-report
+bench: $(INSTALLED) browser bench-report bench-grading
 	$(BIN)/python bench/latency.py
 
 # Seconds the cohort report (statistics and HTML page) takes for 200 learners; no browser needed.
 bench-report: $(INSTALLED)
 	$(BIN)/python bench/report.py
+
+# Grading: mesocourse autograde against plain nbgrader autograde on a synthetic cohort (bench/README.md).
+bench-grading: $(INSTALLED) sandbox
+	$(BIN)/python bench/grading.py
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check mesocourse tests

@@ -2,19 +2,23 @@
 
 import json
 from functools import cache
+from typing import TYPE_CHECKING
 
-import jsonschema
 import yaml
 
 from mesocourse.paths import ASSETS, SCHEMAS
 from mesocourse.references import UnknownReference, resolve
+from mesocourse.schema_check import schema_errors
+
+if TYPE_CHECKING:
+    import jsonschema
 
 
 class AssetError(ValueError):
     """A data file in assets/ that does not match its schema or cites an unknown reference."""
 
 
-def _where(error: jsonschema.ValidationError) -> str:
+def _where(error: "jsonschema.ValidationError") -> str:
     return "/".join(str(part) for part in error.absolute_path) or "top level"
 
 
@@ -48,7 +52,7 @@ def load_asset(name: str, schema: str):
     except yaml.YAMLError as error:
         raise AssetError(f"assets/{name} cannot be read as YAML: {error}") from None
     schema_doc = json.loads((SCHEMAS / schema).read_text(encoding="utf-8"))
-    errors = list(jsonschema.Draft202012Validator(schema_doc).iter_errors(data))
+    errors = schema_errors(data, schema_doc)
     if errors:
         error = max(errors, key=lambda e: len(list(e.absolute_path)))
         raise AssetError(f"assets/{name}, entry {_where(error)}: {error.message}")

@@ -5,12 +5,16 @@ import math
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jsonschema
 import yaml
 
 from mesocourse.paths import QUESTIONS, ROOT, SCHEMAS
 from mesocourse.references import UnknownReference, resolve
+from mesocourse.schema_check import schema_errors
+
+if TYPE_CHECKING:
+    import jsonschema
 
 SCHEMA_FILE = SCHEMAS / "question-bank.schema.json"
 DEFAULT_PASS_MARK = 0.8
@@ -161,7 +165,7 @@ def _display_path(path: Path) -> str:
         return str(path)
 
 
-def _locate(raw: dict, error: jsonschema.ValidationError) -> tuple[str | None, str | None]:
+def _locate(raw: dict, error: "jsonschema.ValidationError") -> tuple[str | None, str | None]:
     """Question id and field name behind a schema error path such as questions/3/options/1/feedback."""
     path = list(error.absolute_path)
     question_id = field_name = None
@@ -178,7 +182,7 @@ def _locate(raw: dict, error: jsonschema.ValidationError) -> tuple[str | None, s
     return question_id, field_name
 
 
-def _plain_schema_message(error: jsonschema.ValidationError) -> str:
+def _plain_schema_message(error: "jsonschema.ValidationError") -> str:
     if error.validator == "required":
         missing = [name for name in error.validator_value if name not in (error.instance or {})]
         return f"missing required field {missing[0]!r}" if missing else error.message
@@ -251,7 +255,7 @@ def validate(raw, source) -> None:
         raise BankError(source, "the file must hold a mapping with module, title and questions")
     if _count_values(raw, MAX_VALUES) > MAX_VALUES:
         raise BankError(source, f"the file expands to more than {MAX_VALUES} values (YAML aliases inside aliases?)")
-    errors = sorted(jsonschema.Draft202012Validator(_schema()).iter_errors(raw), key=lambda e: list(e.path))
+    errors = sorted(schema_errors(raw, _schema()), key=lambda e: list(e.path))
     if errors:
         # The deepest error is the most specific one to show an author.
         error = max(errors, key=lambda e: len(list(e.absolute_path)))

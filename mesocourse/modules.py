@@ -3,10 +3,10 @@
 from dataclasses import dataclass
 from functools import cache
 
-import jsonschema
 import yaml
 
 from mesocourse.paths import ASSETS, NOTEBOOKS, SCHEMAS
+from mesocourse.schema_check import schema_errors
 
 MODULES_FILE = ASSETS / "modules.yaml"
 
@@ -37,7 +37,11 @@ def course_modules() -> tuple[Module, ...]:
     """All modules, validated against assets/schemas/modules.schema.json."""
     raw = yaml.safe_load(MODULES_FILE.read_text(encoding="utf-8"))
     schema = yaml.safe_load((SCHEMAS / "modules.schema.json").read_text(encoding="utf-8"))
-    jsonschema.validate(raw, schema)
+    errors = schema_errors(raw, schema)
+    if errors:
+        from jsonschema.exceptions import best_match
+
+        raise best_match(errors)
     return tuple(
         Module(item["notebook"], item["title"], item["minutes"], tuple(item["objectives"]), item.get("bank"))
         for item in raw

@@ -1,8 +1,13 @@
 """Autograde a whole cohort: learners in parallel, a progress bar, one broken submission never stops the others.
 
-Each learner is graded by nbgrader's Autograde (through NbGraderAPI) in a worker process; kernels started for
-grading write their chatter to grading/reports/<assignment>/autograde.log, not the trainer's screen. Submissions
-are only read: nbgrader writes graded copies to grading/autograded/ and scores to the gradebook.
+Each learner is graded by nbgrader's Autograde (through NbGraderAPI). The course's own assignments are answer
+forms whose answers are data (answers.json): when the learner added no code of their own there is nothing to
+run, so nbgrader's Autograde runs in the trainer's process without a kernel (every other step as configured:
+the answers read and scored as data, the gradebook written by this one process, the graded copy made). Only a
+submission with code to run (learner-added cells, or any assignment that is not an answer form) goes to a worker
+process and its sandboxed kernel; kernels write their chatter to grading/reports/<assignment>/autograde.log,
+not the trainer's screen. Submissions are only read: nbgrader writes graded copies to grading/autograded/ and
+scores to the gradebook.
 """
 
 import json
@@ -68,10 +73,15 @@ def _start_worker(root: str, overrides: dict, log_path: str) -> None:
 
 
 def _grade_in_worker(assignment_id: str, learner: str) -> dict:
+    """Run nbgrader autograde for one learner in a worker; never raises."""
+    return _grade_with(_WORKER["api"], assignment_id, learner)
+
+
+def _grade_with(api, assignment_id: str, learner: str) -> dict:
     """Run nbgrader autograde for one learner; never raises (nbgrader's own exits are caught too)."""
     started = time.monotonic()
     try:
-        outcome = _WORKER["api"].autograde(assignment_id, learner, force=True, create=True)
+        outcome = api.autograde(assignment_id, learner, force=True, create=True)
     except (Exception, SystemExit) as error:
         outcome = {"success": False, "error": f"{type(error).__name__}: {error}", "log": ""}
     return {
@@ -119,6 +129,47 @@ def _run(course, assignment_id, learners, workers, overrides, log_path, bar) -> 
         raise
     pool.shutdown(wait=True)
     return outcomes, lost
+
+
+def without_kernel(config) -> dict:
+    """Overrides for grading without running anything: no Execute step, metadata checked without re-checks."""
+    from nbgrader.preprocessors import CheckCellMetadata, Execute
+
+    from mesocourse.grading.preprocessors import CheckCellMetadataOnce
+
+    def steps(name: str) -> list:
+        listed = config.Autograde.get(name, [])
+        kept = [step for step in listed if not (isinstance(step, type) and issubclass(step, Execute))]
+        return [CheckCellMetadataOnce if step is CheckCellMetadata else step for step in kept]
+
+    return {
+        "Autograde.sanitize_preprocessors": steps("sanitize_preprocessors"),
+        "Autograde.autograde_preprocessors": steps("autograde_preprocessors"),
+    }
+
+
+def _grade_here(course, assignment_id, learners, overrides, log_path, bar) -> dict:
+    """Grade answer-form submissions with no code of their own in this process, one after the other (one writer)."""
+    if not learners:
+        return {}
+    from mesocourse.grading.course import captured_output
+
+    api = course.api(**overrides, **without_kernel(course.config))
+    outcomes = {}
+    with open(log_path, "a", encoding="utf-8") as log, captured_output():
+        for learner in learners:
+            outcomes[learner] = _grade_with(api, assignment_id, learner)
+            log.write(outcomes[learner]["log"])
+            bar.update(1)
+    return outcomes
+
+
+def _is_answer_form(course: Course, assignment_id: str) -> bool:
+    """Whether the assignment was released as an answer form (answers in answers.json, read as data)."""
+    from mesocourse.grading.graded_copy import form_release
+
+    stem = course.notebook_name(assignment_id).removesuffix(".ipynb")
+    return form_release(course.config, {"nbgrader": {"assignment": assignment_id, "notebook": stem}}) is not None
 
 
 def _failure(outcome: dict, timeout: float) -> tuple[str, str]:
@@ -234,8 +285,13 @@ def autograde(
     jobs: int = DEFAULT_JOBS,
     timeout: float | None = None,
     show_progress: bool = True,
+    run_every_notebook: bool = False,
 ) -> list[GradingResult]:
-    """Autograde every (or the named) learner's submission; returns one result per learner, never raises for one."""
+    """Autograde every (or the named) learner's submission; returns one result per learner, never raises for one.
+
+    run_every_notebook: run even answer-form submissions without code of their own in the sandbox (the scores are
+    the same; the tests compare the two ways).
+    """
     course.require_released(assignment_id)
     course.secret()  # answers cannot be checked without it: stop here with a message instead
     try:
@@ -261,7 +317,8 @@ def autograde(
     load_status(course, assignment_id)  # a damaged record stops here, before anyone is graded
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
 
-    results, to_grade = {}, []
+    results, to_grade, here = {}, [], []
+    answer_form = _is_answer_form(course, assignment_id) and not run_every_notebook
     for learner in submitted:
         try:
             inspection = inspect_submission(course, assignment_id, learner)
@@ -272,15 +329,21 @@ def autograde(
             results[learner] = GradingResult(learner, status, notes=[inspection.problem], graded_at=stamp)
         else:
             results[learner] = GradingResult(learner, GRADED, notes=inspection.notes, graded_at=stamp)
-            to_grade.append(learner)
+            (here if answer_form and not inspection.added_code else to_grade).append(learner)
 
     log_path = course.reports_dir / assignment_id / "autograde.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     workers = max(1, min(jobs, len(to_grade) or 1))
     with tqdm(
-        total=len(to_grade), desc=f"Autograding {assignment_id}", unit="learner", disable=not show_progress
+        total=len(to_grade) + len(here), desc=f"Autograding {assignment_id}", unit="learner", disable=not show_progress
     ) as bar:
-        outcomes, lost = _run(course, assignment_id, to_grade, workers, overrides, log_path, bar)
+        # First the submissions with nothing to run, here; then those with code, in the sandbox's workers (one
+        # gradebook writer at a time either way).
+        graded_here = _grade_here(course, assignment_id, here, overrides, log_path, bar)
+        outcomes, lost = (
+            _run(course, assignment_id, to_grade, workers, overrides, log_path, bar) if to_grade else ({}, [])
+        )
+        outcomes.update(graded_here)
         # A worker that crashed takes its queue with it: grade those learners again, one per fresh worker.
         for learner in lost:
             retried, still_lost = _run(course, assignment_id, [learner], 1, overrides, log_path, bar)

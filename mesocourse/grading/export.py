@@ -97,6 +97,8 @@ def cohort_rows(course: Course) -> list[Row]:
     from nbgrader.api import Gradebook, MissingEntry
 
     assignments = released_assignments(course)
+    if not assignments:
+        return []  # no gradebook yet (nothing released): opening one here would make it, or fail without grading/
     rows = []
     submitted = {assignment_id: set(course.submitted_learners(assignment_id)) for assignment_id in assignments}
     with Gradebook(course.db_url) as gradebook:

@@ -12,16 +12,20 @@
   is decided afterwards in the grading process (scoring.py), whatever the submission's code did.
 * SealKeys (release, first): the public sources hold no key digest; each hidden test gets its digest here, from
   the solution and the clinic's secret, so the gradebook's copy is the only sealed one.
+* CheckCellMetadataOnce (autograde without a kernel): nbgrader's own metadata check with the schema checked once,
+  not again for every cell (that re-check was a third of the time of a learner graded without a kernel).
 * HideGradingCode (feedback): removes hidden tests and marking guides from every cell before the HTML is made
   (nbgrader shows hidden tests in feedback by design) and opens the feedback with a plain results table.
 """
 
 import tempfile
+from functools import cache
 from pathlib import Path
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.nbgraderformat import MetadataValidator
+from nbgrader.preprocessors import CheckCellMetadata, NbGraderPreprocessor
 from traitlets import Integer
 
 from mesocourse.grading.authoring import (
@@ -218,6 +222,53 @@ class ScoreAnswersAsData(NbGraderPreprocessor):
             cell.source = source
             verdict = judge(key, answer, secret) if own is None else judge_in_version(key, answer, secret, own)
             cell.outputs = verdict_outputs(verdict)
+        return nb, resources
+
+
+@cache
+def _cell_schema_validator():
+    """jsonschema's validator for nbgrader's cell metadata, its schema checked once per process."""
+    import jsonschema
+
+    schema = MetadataValidator().schema
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+class _ValidatorWithCheckedSchema(MetadataValidator):
+    """nbgrader's metadata validator; `jsonschema.validate` re-checked the schema itself for every cell."""
+
+    def validate_cell(self, cell) -> None:
+        """The same checks (schema version, then the schema) with the cached validator."""
+        meta = cell.metadata.get("nbgrader")
+        if meta is None:
+            return
+        if meta.get("schema_version", 0) != self.schema_version:
+            super().validate_cell(cell)  # nbgrader's own message for a schema too old or too new
+        from jsonschema.exceptions import best_match
+
+        error = best_match(_cell_schema_validator().iter_errors(meta))
+        if error is not None:
+            raise error
+
+
+class CheckCellMetadataOnce(CheckCellMetadata):
+    """nbgrader's CheckCellMetadata, with the metadata schema itself checked once instead of for every cell."""
+
+    def preprocess(self, nb, resources):
+        """Validate every cell's nbgrader metadata as nbgrader does; the same error on a corrupted notebook."""
+        import traceback
+
+        from nbgrader.nbgraderformat import ValidationError
+
+        try:
+            _ValidatorWithCheckedSchema().validate_nb(nb)
+        except ValidationError:
+            self.log.error(traceback.format_exc())
+            message = "Notebook failed to validate; the nbgrader metadata may be corrupted."
+            self.log.error(message)
+            raise ValidationError(message) from None
         return nb, resources
 
 

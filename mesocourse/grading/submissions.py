@@ -26,6 +26,8 @@ class Inspection:
     notebook: Path | None = None
     problem: str = ""
     notes: list[str] = field(default_factory=list)
+    # Code cells the learner added: only then has the submission code of its own to run (in the sandbox).
+    added_code: int = 0
 
 
 def _nbgrader(cell) -> dict:
@@ -75,17 +77,14 @@ def _answer_cell_notes(cell, grade_id: str) -> list[str]:
     return []
 
 
-def _added_code_cells(submitted, released) -> list[str]:
-    """Code cells the learner added: they run only in the sandbox and cannot change the score."""
+def added_code_cells(submitted, released) -> int:
+    """How many code cells the learner added: they run only in the sandbox and cannot change the score."""
     known = {cell.source.strip() for cell in released.cells}
-    added = [
-        cell
+    return sum(
+        1
         for cell in submitted.cells
         if cell.cell_type == "code" and not _grade_id(cell) and cell.source.strip() not in known
-    ]
-    if not added:
-        return []
-    return [f"{len(added)} code cell{'s' if len(added) > 1 else ''} added (never run for the score)"]
+    )
 
 
 def changes_from_release(submitted, released) -> list[str]:
@@ -111,7 +110,10 @@ def changes_from_release(submitted, released) -> list[str]:
             notes.append(f"{grade_id}: read-only cell edited (graded with the original)")
         if meta.get("solution") and not meta.get("grade") and theirs.cell_type == "code":
             notes += _answer_cell_notes(theirs, grade_id)
-    return notes + _added_code_cells(submitted, released)
+    added = added_code_cells(submitted, released)
+    if added:
+        notes.append(f"{added} code cell{'s' if added > 1 else ''} added (never run for the score)")
+    return notes
 
 
 def answer_sheet_notes(course: Course, assignment_id: str, learner: str, folder: Path) -> list[str]:
@@ -154,4 +156,5 @@ def inspect_submission(course: Course, assignment_id: str, learner: str) -> Insp
         submitted = nbformat.read(inspection.notebook, as_version=4)
         released = nbformat.read(released_path, as_version=4)
         inspection.notes += changes_from_release(submitted, released)
+        inspection.added_code = added_code_cells(submitted, released)
     return inspection
