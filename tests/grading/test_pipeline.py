@@ -8,6 +8,7 @@ assignment is validated, released, and graded for its own solutions and for an u
 import hashlib
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -513,7 +514,7 @@ def test_the_cohort_report_page_names_who_waits(course, cohort):
     text = page.read_text(encoding="utf-8")
     assert "<script" not in text and 'src="http' not in text
     assert "<td>invalid-json</td><td>unreadable</td>" in text
-    assert "written answers to mark</td>" in text
+    assert re.search(r"\d+ written answers? to mark</td>", text)
     assert write_csv(course, analyse(course, "mini")).stat().st_size > 0
 
 
