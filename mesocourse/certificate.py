@@ -15,6 +15,7 @@ from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
 from mesocourse.bank import BankError
+from mesocourse.date_entry import MONTHS
 from mesocourse.look import feedback_box
 from mesocourse.mastery import ModuleMastery, course_mastery, module_label, safety_text
 from mesocourse.pdf import FONT_BOLD, FONT_REGULAR, add_course_fonts, download_link_html
@@ -22,21 +23,6 @@ from mesocourse.progress import LONGEST_COUNTED_PAUSE_SECONDS, ProgressStore, cu
 
 COURSE_TITLE = "Mesotherapy for clinic staff"
 NAME_MAX_CHARACTERS = 80
-# Written in English words so the date reads the same whatever the computer's locale.
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 DISCLAIMER = (
     "This certificate records that the self-study course and its quizzes were completed. It is not a "
     "licence to practise: your clinic's protocol, your supervised training and the responsible doctor decide."
