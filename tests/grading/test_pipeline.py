@@ -24,17 +24,19 @@ import pytest
 
 from mesocourse.grading import authoring
 from mesocourse.grading.autograde import GRADED, NOT_SUBMITTED, UNREADABLE, autograde
-from mesocourse.grading.bundle import DISABLED_LAB_PLUGINS, DISABLED_SERVER_EXTENSIONS, build_bundle
+from mesocourse.grading.bundle import build_bundle
 from mesocourse.grading.cohort_report import write_html
 from mesocourse.grading.collect import collect_exchange, collect_folder
 from mesocourse.grading.course import Course, TrainerError
 from mesocourse.grading.export import export_csv, status_overview
 from mesocourse.grading.feedback import generate_feedback
+from mesocourse.grading.handout import handout_folder
 from mesocourse.grading.item_analysis import analyse, write_csv
 from mesocourse.grading.keys import answer_digest
 from mesocourse.grading.leaks import FEEDBACK, RELEASE, scan_bundle, scan_feedback, scan_files, scan_releases
 from mesocourse.grading.release import release, validate_notebook
 from mesocourse.grading.variants import from_source, learner_version, to_source
+from mesocourse.paths import ROOT
 from tests.grading.conftest import hand_in
 
 pytestmark = pytest.mark.pipeline
@@ -519,8 +521,8 @@ def test_the_cohort_report_page_names_who_waits(course, cohort):
 
 @pytest.fixture(scope="module")
 def bundle(course, tmp_path_factory):
-    """The learner zip, built and extracted."""
-    result = build_bundle(course)
+    """The first learner's zip, built and extracted."""
+    result = build_bundle(course, learner=LEARNERS[0])
     folder = tmp_path_factory.mktemp("bundle")
     with zipfile.ZipFile(result.path) as archive:
         archive.extractall(folder)
@@ -529,7 +531,7 @@ def bundle(course, tmp_path_factory):
 
 
 def test_the_bundle_holds_what_learners_need_and_no_trainer_tools(course, bundle):
-    """Notebooks, engine, assets and released assignments are in; sources, keys and grading tools are out."""
+    """Notebooks, engine, assets and the learner's own assignments are in; sources, keys and grading tools are out."""
     members = set(bundle.members)
     assert {f"notebooks/{p.name}" for p in (course.root / "notebooks").glob("*.ipynb")} <= members
     assert {"mesocourse/__init__.py", "mesocourse/grading/answer_format.py", "README.md", "pyproject.toml"} <= members
@@ -537,7 +539,8 @@ def test_the_bundle_holds_what_learners_need_and_no_trainer_tools(course, bundle
     assert not any("answer-key-secret" in name or name.startswith("grading/") for name in members)
     for name in (*REAL, "mini"):
         shipped = bundle.folder / "assignments" / name / f"{name}.ipynb"
-        assert shipped.read_bytes() == course.released_notebook(name).read_bytes()
+        own = handout_folder(course, LEARNERS[0], name) / f"{name}.ipynb"
+        assert json.loads(shipped.read_bytes()) == json.loads(own.read_bytes())
     assert scan_bundle(course, bundle.path) == []
 
 
@@ -579,14 +582,12 @@ def _get(url: str) -> tuple[int, str]:
 
 
 def test_trainer_extensions_are_off_in_the_learner_environment(bundle, tmp_path):
-    """Started with the bundle's Jupyter settings, the server has no formgrader and the page disables the
-    create-assignment, formgrader and course-list panels (and the news pop-up)."""
-    settings = json.loads((bundle.folder / "jupyter-config" / "jupyter_server_config.json").read_text())
-    assert all(settings["ServerApp"]["jpserver_extensions"][name] is False for name in DISABLED_SERVER_EXTENSIONS)
+    """Started as the bundle's Makefile starts it (JUPYTER_CONFIG_DIR=jupyter-config/learner), the server has no
+    formgrader and no terminal, serves the course's custom.css and disables nbgrader's panels in the page."""
     port, token = _free_port(), "pipeline-test"
     environment = {
         **os.environ,
-        "JUPYTER_CONFIG_PATH": str(bundle.folder / "jupyter-config"),
+        "JUPYTER_CONFIG_DIR": str(bundle.folder / "jupyter-config" / "learner"),
         "JUPYTER_RUNTIME_DIR": str(tmp_path),
     }
     server = subprocess.Popen(
@@ -611,10 +612,13 @@ def test_trainer_extensions_are_off_in_the_learner_environment(bundle, tmp_path)
                 break
             time.sleep(0.5)
         assert _get(f"{base}/formgrader?token={token}")[0] == 404
+        assert _get(f"{base}/api/terminals?token={token}")[0] == 404
+        status, css = _get(f"{base}/custom/custom.css?token={token}")
+        assert status == 200 and css == (ROOT / "jupyter-config" / "learner" / "custom" / "custom.css").read_text()
         status, page = _get(f"{base}/lab?token={token}")
         assert status == 200
         disabled = page.split('"disabledExtensions":', 1)[1].split("]", 1)[0]
-        assert all(plugin in disabled for plugin in DISABLED_LAB_PLUGINS)
+        assert "@jupyter/nbgrader" in disabled
     finally:
         server.terminate()
         server.wait(timeout=30)
