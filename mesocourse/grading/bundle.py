@@ -236,6 +236,9 @@ def build_bundle(course: Course, output: Path | str | None = None, learner: str 
     engine = course.root / "mesocourse"
     if not (course.root / "notebooks").is_dir() or not engine.is_dir():
         raise TrainerError(f"{course.root} has no notebooks/ or mesocourse/: is this the course folder?")
+    missing = [settings for settings in LEARNER_SETTINGS if not (course.root / settings).is_dir()]
+    if missing:
+        raise TrainerError(f"{course.root} has no {', '.join(missing)}: the learners' settings would be missing.")
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         _add_tree(archive, result, course.root / "notebooks", "notebooks")
         for module in sorted(engine.rglob("*.py")):

@@ -10,7 +10,7 @@ from mesocourse.paths import ROOT
 
 def _copy_course(target: Path) -> Path:
     ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "*.pyc")
-    for folder in ("assignments", "notebooks", "assets", "mesocourse"):
+    for folder in ("assignments", "notebooks", "assets", "mesocourse", "jupyter-config"):
         shutil.copytree(ROOT / folder, target / folder, ignore=ignore)
     for name in ("nbgrader_config.py", "pyproject.toml"):
         shutil.copy(ROOT / name, target / name)
@@ -48,7 +48,7 @@ def hand_in(course, assignment, learner, answers, *, sheet_of=None, written=None
             shown[by_number[number].grade_id] = from_source(by_number[number], value)
         except (ValueError, TypeError):
             shown[by_number[number].grade_id] = value  # not an answer at all: written as it is
-    
+
     folder = course.submitted_dir / learner / assignment
     shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(handout_folder(course, owner, assignment), folder)

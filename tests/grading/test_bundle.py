@@ -11,6 +11,7 @@ from mesocourse.grading.course import Course
 from mesocourse.grading.handout import handout_folder
 from mesocourse.grading.leaks import scan_bundle
 from mesocourse.paths import ROOT
+from tests.grading.conftest import _copy_course
 
 TRAINER_ONLY = (
     "grading/Cohort-Report.ipynb",
@@ -22,16 +23,16 @@ TRAINER_ONLY = (
 )
 
 
+def _course_copy(tmp_path):
+    course = Course(_copy_course(tmp_path))
+    (course.root / "grading").mkdir()
+    return course
+
+
 def test_the_trainer_notebook_and_report_modules_are_not_in_the_bundle(tmp_path):
     """Built from a copy of the course that holds the trainer notebook, the zip has none of the trainer files."""
-    ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints")
-    for folder in ("assignments", "notebooks", "assets", "mesocourse"):
-        shutil.copytree(ROOT / folder, tmp_path / folder, ignore=ignore)
-    for name in ("nbgrader_config.py", "pyproject.toml"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    (tmp_path / "grading").mkdir()
+    course = _course_copy(tmp_path)
     shutil.copy(ROOT / "grading" / "Cohort-Report.ipynb", tmp_path / "grading")
-    course = Course(tmp_path)
     result = build_bundle(course, tmp_path / "bundle.zip")
     with zipfile.ZipFile(result.path) as archive:
         names = set(archive.namelist())
@@ -39,16 +40,6 @@ def test_the_trainer_notebook_and_report_modules_are_not_in_the_bundle(tmp_path)
     assert not names & set(TRAINER_ONLY)
     assert not any(name.startswith("grading/") or name.endswith("Cohort-Report.ipynb") for name in names)
     assert scan_bundle(course, result.path) == []
-
-
-def _course_copy(tmp_path):
-    ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints")
-    for folder in ("assignments", "notebooks", "assets", "mesocourse", "jupyter-config"):
-        shutil.copytree(ROOT / folder, tmp_path / folder, ignore=ignore)
-    for name in ("nbgrader_config.py", "pyproject.toml"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    (tmp_path / "grading").mkdir()
-    return Course(tmp_path)
 
 
 def _notebook(marker: str, output: str = "") -> dict:
