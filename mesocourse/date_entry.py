@@ -26,6 +26,7 @@ MONTHS = (
 BLANK = ("–", None)
 # A treatment date is near today: last year to two years ahead; a date set from code outside that is added.
 YEARS_BEFORE, YEARS_AFTER = 1, 2
+LABEL_WIDTH = "11em"
 
 
 class DateEntry:
@@ -33,7 +34,13 @@ class DateEntry:
 
     def __init__(self, description: str, value: date | None = None, today: date | None = None):
         this_year = (today or date.today()).year
-        self.day = widgets.Dropdown(options=[BLANK, *((str(n), n) for n in range(1, 32))], layout={"width": "5em"})
+        # The label is the day list's own description, so it lines up with the form's other labels (11em, right).
+        self.day = widgets.Dropdown(
+            options=[BLANK, *((str(n), n) for n in range(1, 32))],
+            description=description,
+            style={"description_width": LABEL_WIDTH},
+            layout={"width": f"calc({LABEL_WIDTH} + 5em)"},
+        )
         self.month = widgets.Dropdown(
             options=[BLANK, *((name, n) for n, name in enumerate(MONTHS, start=1))], layout={"width": "9em"}
         )
@@ -43,8 +50,7 @@ class DateEntry:
         )
         for part, name in ((self.day, "Day"), (self.month, "Month"), (self.year, "Year")):
             part.tooltip = name
-        label = widgets.Label(description, layout={"width": "11em"})
-        self.widget = widgets.HBox([label, self.day, self.month, self.year])
+        self.widget = widgets.HBox([self.day, self.month, self.year])
         self.widget.add_class("mesocourse-date-entry")
         self.value = value
 

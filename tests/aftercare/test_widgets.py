@@ -109,7 +109,7 @@ def test_advice_box_says_when_a_day_is_the_course_choice():
 def test_handout_maker_date_is_day_month_year_and_a_wrong_day_is_said(tmp_path):
     """The date reads day, month name, year (not the browser's locale order); 30 February gets a sentence, no file."""
     maker = HandoutMaker(output_dir=tmp_path)
-    assert [part.description for part in maker.treatment_date.widget.children[1:]] == ["", "", ""]
+    assert [part.description for part in maker.treatment_date.widget.children] == ["Treatment date:", "", ""]
     assert maker.treatment_date.month.label in (
         "January",
         "February",
