@@ -2,31 +2,39 @@
 
 from mesocourse.grading.feedback_page import FEEDBACK_CLASS, readable_feedback_html
 
-# The shape of nbconvert's lab page as nbgrader's feedback exporter writes it (JupyterLab 4 classes).
+# The shape of nbgrader's feedback page (nbconvert's classic cells in nbgrader's Bootstrap frame), as it writes it.
 NBGRADER_PAGE = """<!DOCTYPE html><html><head><style>pre { white-space: pre; }</style></head><body>
-<main><div class="jp-Cell jp-MarkdownCell"><div class="jp-Cell-inputWrapper"><div class="jp-InputPrompt"></div>
-<div class="jp-RenderedHTMLCommon"><h2 id="Your-results">Your results<a class="anchor-link" href="#Your-results">¶</a>
-</h2><table><thead><tr><th>Question</th><th>Points</th><th>Result</th></tr></thead>
-<tbody><tr><td>Question 1</td><td>1 of 1</td><td>✔ right</td></tr></tbody></table></div></div></div>
-<div class="jp-Cell jp-CodeCell"><div class="jp-Cell-inputWrapper"><div class="jp-InputPrompt">In&nbsp;[10]:</div>
-<div class="jp-CodeMirrorEditor"><pre>from mesocourse.grading import check_format</pre></div></div>
-<div class="jp-Cell-outputWrapper"><div class="jp-OutputArea"><div class="jp-OutputArea-child">
-<div class="jp-OutputPrompt">Out[10]:</div><div class="jp-OutputArea-output"><pre>Why: a long explanation</pre></div>
+<div class="container"><div class="cell text_cell rendered"><div class="prompt input_prompt"></div>
+<div class="inner_cell"><div class="text_cell_render rendered_html"><h2 id="Your-results">Your results<a
+class="anchor-link" href="#Your-results">¶</a></h2><table><thead><tr><th>Question</th><th>Points</th>
+<th>Result</th></tr></thead><tbody><tr><td>Question 1</td><td>1 of 1</td><td>✔ right</td></tr></tbody></table>
+</div></div></div>
+<div class="cell code_cell rendered celltag_hide-input"><div class="input"><div class="prompt input_prompt">In [1]:
+</div><div class="inner_cell"><div class="input_area"><pre>from mesocourse.quiz.answer_form import show</pre></div>
+</div></div><div class="output_wrapper"><div class="output"><div class="output_area"><div class="prompt"></div>
+<div class="output_subarea output_error"><pre>ModuleNotFoundError  Traceback (most recent call last)</pre></div>
 </div></div></div></div>
-<div class="jp-Cell jp-CodeCell"><div class="jp-Cell-inputWrapper"><div class="jp-InputPrompt">In&nbsp;[11]:</div>
-<div class="jp-CodeMirrorEditor"><pre>answer = "B"</pre></div></div></div>
-</main></body></html>"""
+<div class="cell code_cell rendered"><div class="input"><div class="prompt input_prompt">In [3]:</div>
+<div class="panel nbgrader_cell"><div class="panel-heading"><span>Question 1: check and result</span> Score: 1.0 / 1.0
+</div><div class="panel-body"><div class="input_area"><pre>check(answer = "B")</pre></div></div></div></div>
+<div class="output_wrapper"><div class="output"><div class="output_area"><div class="prompt">Out[3]:</div>
+<div class="output_subarea output_stream"><pre>✔ Right. Why: a long explanation [ref-20].</pre></div>
+</div></div></div></div>
+<div class="cell code_cell rendered"><div class="output_wrapper"><div class="output"><div class="output_area">
+<div class="output_subarea output_error"><pre>CellTimeoutError: No reply from kernel before timeout</pre></div>
+</div></div></div></div></div></body></html>"""
 
 
 def test_code_prompts_and_anchors_are_gone_and_the_explanations_stay():
     """No code input, no In/Out prompt, no ¶ anchor; the results table and every explanation are still there."""
     page = readable_feedback_html(NBGRADER_PAGE)
-    assert "check_format" not in page and 'answer = "B"' not in page
-    assert "In&nbsp;[10]" not in page and "In\xa0[10]" not in page and "Out[10]" not in page
-    assert "anchor-link" not in page and "¶" not in page
+    assert "answer_form" not in page and 'answer = "B"' not in page
+    assert "In [1]" not in page and "In [3]" not in page and "Out[3]" not in page
+    assert "anchor-link" not in page and "¶" not in page and "Traceback" not in page and "CellTimeout" not in page
     assert "Why: a long explanation" in page and "<td>Question 1</td>" in page
-    # The cell left with nothing to read is removed entirely; the one with an explanation stays.
-    assert page.count("jp-CodeCell") == 1
+    assert "Question 1: check and result" in page and "Score: 1.0 / 1.0" in page
+    # The set-up cell, left with nothing to read, is removed entirely; the question's cell stays.
+    assert page.count("code_cell") == 1
 
 
 def test_the_page_wraps_rules_its_table_and_prints():

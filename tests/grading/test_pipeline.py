@@ -157,8 +157,12 @@ def cohort(course):
         _cell(notebook, "case1-call").metadata.nbgrader["points"] = 100
         _cell(notebook, "instructions").metadata.nbgrader.update(grade=True, points=50)
 
-    hand_in(course, "mini", "tamper-to-pass", COHORT["tamper-to-pass"][0], written=WRITTEN, notebook_hook=tamper_to_pass)
-    hand_in(course, "mini", "tamper-settings", COHORT["tamper-settings"][0], written=WRITTEN, notebook_hook=tamper_settings)
+    hand_in(
+        course, "mini", "tamper-to-pass", COHORT["tamper-to-pass"][0], written=WRITTEN, notebook_hook=tamper_to_pass
+    )
+    hand_in(
+        course, "mini", "tamper-settings", COHORT["tamper-settings"][0], written=WRITTEN, notebook_hook=tamper_settings
+    )
     _submit(course, "extra-file", raw=b"my notes", name="notes.txt")
     _submit(course, "extra-file", raw=course.released_notebook("mini").read_bytes(), name="mini copy.ipynb")
     _submit(course, "invalid-json", raw=b'{"cells": [ this is not json')
@@ -381,6 +385,56 @@ def test_feedback_made_with_plain_nbgrader_hides_grading_code_too(course, feedba
     page = course.feedback_dir / "good" / "mini" / "mini.html"
     assert scan_files(course, [page], FEEDBACK) == []
     assert "Your results" in page.read_text(encoding="utf-8")
+
+
+# The column of a feedback page in the browser (the narrowest the issue measured) and what no element may pass.
+FEEDBACK_WIDTH = 846
+FEEDBACK_PROBLEMS = r"""() => {
+    const body = document.body.getBoundingClientRect();
+    const inner = body.right - parseFloat(getComputedStyle(document.body).paddingRight);
+    const limit = Math.min(document.documentElement.clientWidth, inner) + 0.5;
+    const wide = [...document.body.querySelectorAll('*')]
+        .filter(el => el.getBoundingClientRect().right > limit || el.scrollWidth > el.clientWidth + 1
+                      && /auto|scroll|hidden/.test(getComputedStyle(el).overflowX))
+        .map(el => el.tagName + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().width) + 'px');
+    const code = [...document.querySelectorAll('.input_area, .prompt, .jp-InputArea, .jp-InputPrompt, a.anchor-link')]
+        .map(el => 'code or prompt: ' + el.className);
+    const prompts = /(In|Out)\s*\[\d+\]:/.test(document.body.innerText) ? ['an In [n]: prompt'] : [];
+    const table = document.querySelector('table td');
+    const ruled = table && getComputedStyle(table).borderTopStyle !== 'none' ? [] : ['a results table without rules'];
+    return [...wide.map(w => 'wider than the column: ' + w), ...code, ...prompts, ...ruled];
+}"""
+
+
+@pytest.mark.browser
+def test_feedback_pages_fit_the_column_on_screen_and_in_print(feedback):
+    """Each learner's real feedback page, in Chromium at 846 px and as printed: nothing wider than the column, no
+    code cell, prompt or anchor, a ruled results table; the print is saved as a PDF beside the screenshots."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.labdriver import ARTIFACTS, chromium_missing_reason, launch_chromium
+
+    reason = chromium_missing_reason()
+    if reason:
+        if os.environ.get("CI", "").strip().lower() not in ("", "false", "0", "no"):
+            pytest.fail(f"Browser tests cannot run on CI: {reason}", pytrace=False)
+        pytest.skip(f"browser tests did not run: {reason}")
+    folder = ARTIFACTS / "browser"
+    folder.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        page = browser.new_page(viewport={"width": FEEDBACK_WIDTH, "height": 900})
+        for learner, path in sorted(feedback.files.items()):
+            page.goto(path.as_uri())
+            assert page.evaluate(FEEDBACK_PROBLEMS) == [], f"{learner}'s feedback on screen"
+            if learner == "mix":
+                page.screenshot(path=str(folder / "feedback-page.png"), full_page=True)
+            page.emulate_media(media="print")
+            assert page.evaluate(FEEDBACK_PROBLEMS) == [], f"{learner}'s feedback in print"
+            if learner == "mix":
+                page.pdf(path=str(folder / "feedback-page.pdf"), format="A4")
+            page.emulate_media(media="screen")
+        browser.close()
 
 
 def test_no_feedback_file_holds_grading_material(course, feedback):
@@ -665,7 +719,9 @@ def test_no_release_feedback_or_bundle_holds_the_secret_or_a_key_digest(course, 
     digests = []
     for name in (*REAL, "mini"):
         for question in authoring.read_assignment(course.source_notebook(name)).autograded:
-            sealed = answer_digest(question.grade_id, question.solution, question.kind, question.decimals, secret.encode())
+            sealed = answer_digest(
+                question.grade_id, question.solution, question.kind, question.decimals, secret.encode()
+            )
             assert question.digest in (authoring.UNSEALED, sealed)
             digests.append(sealed)
     for folder in (course.release_dir, course.feedback_dir, bundle.folder):
