@@ -157,12 +157,8 @@ def cohort(course):
         _cell(notebook, "case1-call").metadata.nbgrader["points"] = 100
         _cell(notebook, "instructions").metadata.nbgrader.update(grade=True, points=50)
 
-    hand_in(
-        course, "mini", "tamper-to-pass", COHORT["tamper-to-pass"][0], written=WRITTEN, notebook_hook=tamper_to_pass
-    )
-    hand_in(
-        course, "mini", "tamper-settings", COHORT["tamper-settings"][0], written=WRITTEN, notebook_hook=tamper_settings
-    )
+    hand_in(course, "mini", "tamper-to-pass", COHORT["tamper-to-pass"][0], written=WRITTEN, notebook_hook=tamper_to_pass)
+    hand_in(course, "mini", "tamper-settings", COHORT["tamper-settings"][0], written=WRITTEN, notebook_hook=tamper_settings)
     _submit(course, "extra-file", raw=b"my notes", name="notes.txt")
     _submit(course, "extra-file", raw=course.released_notebook("mini").read_bytes(), name="mini copy.ipynb")
     _submit(course, "invalid-json", raw=b'{"cells": [ this is not json')
@@ -407,9 +403,11 @@ FEEDBACK_PROBLEMS = r"""() => {
 
 
 @pytest.mark.browser
-def test_feedback_pages_fit_the_column_on_screen_and_in_print(feedback):
+def test_feedback_pages_fit_the_column_on_screen_and_in_print(course, feedback):
     """Each learner's real feedback page, in Chromium at 846 px and as printed: nothing wider than the column, no
     code cell, prompt or anchor, a ruled results table; the print is saved as a PDF beside the screenshots."""
+    # Made again the trainer's way (`make feedback`): an earlier test remade one page with plain nbgrader.
+    feedback = generate_feedback(course, "mini")
     from playwright.sync_api import sync_playwright
 
     from tests.browser.labdriver import ARTIFACTS, chromium_missing_reason, launch_chromium
