@@ -28,7 +28,7 @@ help:
 	@echo ""
 	@echo "Trainer (graded assignments; details: grading/README.md or .venv/bin/mesocourse --help):"
 	@echo "make release A=foundations             check an assignment and make its learner version"
-	@echo "make bundle                            learner zip: modules + released assignments, no keys"
+	@echo "make bundle                            a zip per learner: modules + their own assignments, no keys"
 	@echo "make collect A=foundations FROM=inbox  file the submissions you received (folder per learner)"
 	@echo "make autograde A=foundations           grade every submission, two at a time"
 	@echo "make formgrader                        mark written answers in JupyterLab (Nbgrader > Formgrader)"

@@ -15,32 +15,22 @@ from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
 from mesocourse.bank import BankError
+from mesocourse.date_entry import MONTHS
 from mesocourse.look import feedback_box
 from mesocourse.mastery import ModuleMastery, course_mastery, module_label, safety_text
-from mesocourse.modules import course_modules
 from mesocourse.pdf import FONT_BOLD, FONT_REGULAR, add_course_fonts, download_link_html
-from mesocourse.progress import ProgressStore, current_learner
+from mesocourse.progress import LONGEST_COUNTED_PAUSE_SECONDS, ProgressStore, current_learner, seconds_spent
 
 COURSE_TITLE = "Mesotherapy for clinic staff"
 NAME_MAX_CHARACTERS = 80
-# Written in English words so the date reads the same whatever the computer's locale.
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 DISCLAIMER = (
     "This certificate records that the self-study course and its quizzes were completed. It is not a "
     "licence to practise: your clinic's protocol, your supervised training and the responsible doctor decide."
+)
+TIME_NOTE = (
+    "Time spent is read from the progress record: the pauses between consecutive quiz answers of each module, "
+    f"each counted up to {LONGEST_COUNTED_PAUSE_SECONDS // 60} minutes, so reading before a module's first answer "
+    "is not included."
 )
 INK = (20, 40, 60)
 ACCENT = (0, 114, 178)  # Okabe-Ito blue, as on the progress chart
@@ -63,15 +53,18 @@ def long_date(day: date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
-def course_minutes() -> int:
-    """Study time of the whole course, from the minutes of every module in assets/modules.yaml."""
-    return sum(module.minutes for module in course_modules())
+def spent_text(seconds: int) -> str:
+    """Time from the progress record as the certificate prints it: 'under 1 min', '12 min', '1 h 05 min'."""
+    minutes = round(seconds / 60)
+    if minutes < 1:
+        return "under 1 min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
 
-def hours_text(minutes: int) -> str:
-    """Minutes as hours for the certificate: 390 -> 'about 6.5 hours'."""
-    hours = minutes / 60
-    return f"about {hours:.1f} hours" if hours != 1 else "about 1 hour"
+def seconds_by_module(store: ProgressStore, learner: str, masteries: list[ModuleMastery]) -> dict[str, int]:
+    """Each module's time spent, read from the learner's attempts at its quiz (progress.seconds_spent)."""
+    return {m.module.bank: seconds_spent(store.attempts(m.module.bank, learner)) for m in masteries}
 
 
 @cache
@@ -134,8 +127,12 @@ def _fitted_font_size(pdf: FPDF, text: str, width: float, largest: float, smalle
     return size
 
 
-def certificate_pdf(name: str, masteries: list[ModuleMastery], day: date, learner: str = "") -> bytes:
-    """Draw the one-page certificate (A4 landscape) for a learner who passed every module quiz."""
+def certificate_pdf(name: str, masteries: list[ModuleMastery], day: date, spent: dict[str, int]) -> bytes:
+    """Draw the one-page certificate (A4 landscape) for a learner who passed every module quiz.
+
+    `spent` holds each module's seconds from the progress record (seconds_by_module); the name is the one the learner
+    typed, and nothing of the computer's account (its login name) is printed.
+    """
     name = clean_name(name)
     reason = refusal_reason(masteries)
     if reason:
@@ -180,12 +177,13 @@ def certificate_pdf(name: str, masteries: list[ModuleMastery], day: date, learne
     columns = (width * 0.58, width * 0.17, width * 0.25)
     pdf.set_font("DejaVu", "B", font_size)
     pdf.set_fill_color(232, 241, 251)
-    for text, column in zip(("Module", "Study time", "Quiz result"), columns, strict=True):
+    for text, column in zip(("Module", "Time spent", "Quiz result"), columns, strict=True):
         pdf.cell(column, row_height, text, border="B", fill=True)
     pdf.ln(row_height)
     pdf.set_font("DejaVu", "", font_size)
     for mastery in masteries:
-        cells = (module_label(mastery.module), f"{mastery.module.minutes} min", f"passed, {mastery.share:.0%} right")
+        seconds = spent.get(mastery.module.bank, 0)
+        cells = (module_label(mastery.module), spent_text(seconds), f"passed, {mastery.share:.0%} right")
         for text, column in zip(cells, columns, strict=True):
             _fitted_font_size(pdf, text, column - 2, font_size, 6)
             pdf.cell(column, row_height, text, border="B")
@@ -193,15 +191,15 @@ def certificate_pdf(name: str, masteries: list[ModuleMastery], day: date, learne
         pdf.ln(row_height)
     pdf.ln(2)
     pdf.set_font("DejaVu", "B", 12)
-    pdf.cell(width, 8, f"Course study time: {hours_text(course_minutes())}", new_x="LMARGIN", new_y="NEXT")
+    total = spent_text(sum(spent.get(m.module.bank, 0) for m in masteries))
+    pdf.cell(width, 8, f"Time spent on the module quizzes: {total}", new_x="LMARGIN", new_y="NEXT")
 
     pdf.set_y(footer_top)
     pdf.set_font("DejaVu", "", 11)
     pdf.cell(width / 2, 7, f"Date: {long_date(day)}")
     pdf.cell(width / 2, 7, "Signature of the trainer: ______________________", align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 8.5)
-    record = f" Progress record: {learner}." if learner else ""
-    pdf.multi_cell(width, 4.5, DISCLAIMER + record, align="C")
+    pdf.multi_cell(width, 4.5, f"{DISCLAIMER} {TIME_NOTE}", align="C")
     return bytes(pdf.output())
 
 
@@ -210,8 +208,9 @@ def make_certificate(
 ) -> bytes:
     """The certificate PDF for this learner's record today; CertificateError / CertificateRefused say why not."""
     learner = learner or current_learner()
+    store = store if store is not None else ProgressStore()
     masteries = course_mastery(store, learner)
-    return certificate_pdf(name, masteries, day or date.today(), learner)
+    return certificate_pdf(name, masteries, day or date.today(), seconds_by_module(store, learner, masteries))
 
 
 def certificate_file_name(name: str, day: date) -> str:

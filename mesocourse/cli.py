@@ -16,7 +16,7 @@ DESCRIPTION = "Trainer commands for the mesotherapy course's graded assignments 
 EPILOG = """\
 A round with a cohort, run from the course folder:
   mesocourse release foundations           make the learner version (checked; holds no key)
-  mesocourse bundle                        zip for staff: modules + released assignments
+  mesocourse bundle                        a zip per learner: modules + their own assignments
   mesocourse collect foundations inbox/    file the notebooks you received (a folder or zip per learner)
   mesocourse autograde foundations         grade everyone, two at a time, with a progress bar
   make formgrader                          mark written case answers in the browser (nbgrader formgrader)
@@ -87,8 +87,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("assignment", help="assignment id")
 
-    sub = command("bundle", "build the learner zip (modules, released assignments; no keys, no trainer tools)")
-    sub.add_argument("--output", metavar="FILE", help="where to write it (default grading/bundle/...)")
+    sub = command("bundle", "build the learner zips (modules, own assignments; no keys, no trainer tools)")
+    sub.add_argument("--output", metavar="FILE", help="where to write it (default grading/bundle/...; needs --learner)")
+    sub.add_argument("--learner", help="only this learner's zip (default: one zip per learner with own copies)")
 
     sub = command("check", "check source assignments: layout, keys, references, and that solutions pass")
     sub.add_argument("assignment", nargs="*", help="assignment ids (default: all)")
@@ -241,16 +242,26 @@ def _report(args) -> int:
 
 
 def _bundle(args) -> int:
-    from mesocourse.grading.bundle import build_bundle
+    from mesocourse.grading.bundle import build_bundle, build_bundles
+    from mesocourse.grading.course import TrainerError
 
     course = _course(args)
-    result = build_bundle(course, args.output)
-    print(f"Wrote {result.path} ({len(result.members)} files; checked: no key, solution or hidden test).")
-    print(f"Assignments inside: {', '.join(result.assignments) or 'none'}.")
-    if result.not_released:
-        print(f"Not inside (not released yet): {', '.join(result.not_released)}.")
-    if result.stale:
-        print(f"Changed since release (run `mesocourse release` to update): {', '.join(result.stale)}.")
+    if args.learner:
+        results = [build_bundle(course, args.output, args.learner)]
+    elif args.output:
+        raise TrainerError("--output names one zip: give --learner too (without it, each learner gets a zip).")
+    else:
+        results = build_bundles(course)
+    for result in results:
+        who = f" for {result.learner}" if result.learner else ""
+        print(f"Wrote {result.path}{who} ({len(result.members)} files; checked: no key, solution or hidden test).")
+        print(f"  Assignments inside: {', '.join(result.assignments) or 'none'}.")
+        if result.no_own_copy:
+            print(f"  Not inside (no own copy{who}; see `mesocourse release`): {', '.join(result.no_own_copy)}.")
+    if results[0].not_released:
+        print(f"Not inside (not released yet): {', '.join(results[0].not_released)}.")
+    if results[0].stale:
+        print(f"Changed since release (run `mesocourse release` to update): {', '.join(results[0].stale)}.")
     return 0
 
 

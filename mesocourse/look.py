@@ -76,11 +76,18 @@ QUIZ_STYLE = """<style>
 .mesocourse-quiz .widget-checkbox code, .mesocourse-quiz pre code { white-space: pre; font-family: monospace; }
 .mesocourse-quiz .widget-checkbox img, .mesocourse-quiz .widget-htmlmath img { max-width: 100%; }
 .mesocourse-quiz :focus-visible { outline: 3px solid #0d3c61; outline-offset: 2px; }
+.mesocourse-quiz .widget-inline-hbox { max-width: calc(100% - 2 * var(--jp-widgets-margin, 2px)); }
 </style>"""
 # Long questions beside a box or a list wrap onto several lines instead of pushing the box out of the column.
+# A box 100% wide plus its margins (the max-width rule above) would lose its right border to the column's edge.
+# The decision stays on screen while staff tick (position: sticky): sticky needs every box between it and the
+# page's scroller to leave overflow visible, and ipywidgets' boxes and JupyterLab's output area scroll by default.
 FORM_STYLE = """<style>
 .mesocourse-screening .widget-label { white-space: normal; height: auto; line-height: 1.3; }
 .mesocourse-screening .widget-checkbox, .mesocourse-screening .widget-inline-hbox { height: auto; margin-bottom: 4px; }
+:is(.jp-OutputArea, .jp-OutputArea-child, .jp-OutputArea-output, .widget-box):has(.mesocourse-verdict) {
+  overflow: visible; }
+.mesocourse-verdict { position: sticky; top: 0; z-index: 1; max-height: calc(100vh - 140px); overflow-y: auto; }
 </style>"""
 
 

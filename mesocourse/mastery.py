@@ -17,6 +17,7 @@ import ipywidgets as widgets
 from IPython.display import HTML, display
 from matplotlib.figure import Figure
 
+from mesocourse.assets import AssetError
 from mesocourse.bank import Bank, BankError, Question, course_bank
 from mesocourse.figures import figure_html
 from mesocourse.look import OKABE_ITO, feedback_box
@@ -306,8 +307,22 @@ def weakest_html(masteries: list[ModuleMastery]) -> str:
     return _list_html(items)
 
 
-def progress_report_html(masteries: list[ModuleMastery]) -> str:
-    """The whole progress report: summary, chart, table, what is left and where to focus."""
+def cases_html(cases: dict[str, int] | None) -> str:
+    """The patient cases' line of the report (cases.model.case_progress): how many tried, how many decided right."""
+    if not cases:
+        return ""
+    if not cases["tried"]:
+        text = f"You have not tried the {cases['cases']} patient cases yet. They are practice, not a quiz to pass."
+    else:
+        text = (
+            f"You have tried {cases['tried']} of the {cases['cases']} patient cases; your latest decision was right "
+            f"in {cases['decided_right']} of them."
+        )
+    return f"<h3>Patient cases</h3><p>{html.escape(text)}</p>"
+
+
+def progress_report_html(masteries: list[ModuleMastery], cases: dict[str, int] | None = None) -> str:
+    """The whole progress report: summary, chart, table, the patient cases, what is left and where to focus."""
     if not masteries:
         return feedback_box("info", ["This course has no module quizzes yet, so there is no progress to show."])
     passed = sum(m.passed for m in masteries)
@@ -322,7 +337,7 @@ def progress_report_html(masteries: list[ModuleMastery]) -> str:
             ],
             f"<div>Start with {module_link(first.module)}.</div>",
         )
-        return welcome + "<h3>What is left to do</h3>" + _list_html(still_to_do(masteries))
+        return welcome + cases_html(cases) + "<h3>What is left to do</h3>" + _list_html(still_to_do(masteries))
     if passed == total:
         summary = feedback_box(
             "info", [f"You have passed all {total} module quizzes. You can now make your certificate below."]
@@ -330,7 +345,7 @@ def progress_report_html(masteries: list[ModuleMastery]) -> str:
     else:
         summary = feedback_box("info", [f"You have passed {passed} of {total} module quizzes."])
     figure, alt = mastery_figure(masteries)
-    parts = [summary, figure_html(figure, alt), mastery_table_html(masteries)]
+    parts = [summary, figure_html(figure, alt), mastery_table_html(masteries), cases_html(cases)]
     todo = still_to_do(masteries)
     parts.append("<h3>What is left to do</h3>")
     parts.append(_list_html(todo) if todo else "<p>Nothing: every module quiz is passed.</p>")
@@ -365,7 +380,8 @@ class ProgressPage:
     def current_html(self) -> str:
         """The report for the learner's record as it is now; a broken bank or record is said plainly."""
         try:
-            report = progress_report_html(course_mastery(self.store, self.learner, self.modules, self.load_bank))
+            masteries = course_mastery(self.store, self.learner, self.modules, self.load_bank)
+            report = progress_report_html(masteries, self._cases())
         except BankError as problem:
             return feedback_box(
                 "info",
@@ -386,6 +402,15 @@ class ProgressPage:
         notices = [feedback_box("info", [notice]) for notice in self.store.notices]
         self.store.notices.clear()
         return "".join(notices) + report
+
+    def _cases(self) -> dict[str, int] | None:
+        """The learner's case answers for the report; None (the line left out) when the cases cannot be loaded."""
+        from mesocourse.cases.model import case_progress  # the cases' data is read only when the page is drawn
+
+        try:
+            return case_progress(self.store, self.learner)
+        except AssetError:
+            return None
 
     def _on_refresh(self, _button=None) -> None:
         """Re-read the record and redraw the report."""

@@ -43,6 +43,23 @@ class Attempt:
     answered_at: str
 
 
+# Time spent is read from the record: within one module, the pauses between consecutive answers, each counted up to
+# this long. A longer pause (reading on, a break, another day) counts as this long, never as hours of study; the time
+# spent reading before a module's first answer is not in the record, so the total is an honest lower bound.
+LONGEST_COUNTED_PAUSE_SECONDS = 5 * 60
+
+
+def seconds_spent(attempts: list[Attempt]) -> int:
+    """Study time shown by a list of attempts: the pauses between consecutive answers, each capped (see above)."""
+    moments = sorted(datetime.fromisoformat(attempt.answered_at) for attempt in attempts)
+    return int(
+        sum(
+            min((later - earlier).total_seconds(), LONGEST_COUNTED_PAUSE_SECONDS)
+            for earlier, later in zip(moments, moments[1:], strict=False)
+        )
+    )
+
+
 # SQLite's words for a file that is not (or no longer) a database; anything else is not damage.
 DAMAGE_WORDS = ("not a database", "malformed", "quick_check failed")
 FIX_HINT = f"Ask your trainer, or set {PATH_VARIABLE} to a file name such as ~/.mesocourse/progress.sqlite."

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import shutil
+import socket
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -122,11 +123,43 @@ def build(folder: Path | str = DEFAULT_FOLDER, released: Path = RELEASED) -> Ref
     return result
 
 
+DEFAULT_PORT = 8888
+# How many ports after the asked one are tried, as Jupyter itself would (its port_retries), but said in a sentence.
+PORT_TRIES = 50
+
+
+def port_is_free(port: int) -> bool:
+    """True when nothing listens on 127.0.0.1:port, so JupyterLab can take it."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def choose_port(asked: int, tries: int = PORT_TRIES) -> tuple[int | None, str]:
+    """The port to serve on and what to tell the learner: the asked one, the next free one said plainly, or None."""
+    if port_is_free(asked):
+        return asked, ""
+    for port in range(asked + 1, asked + 1 + tries):
+        if port_is_free(port):
+            return port, (
+                f"Port {asked} is already in use (is the course or another Jupyter already open?), so the course "
+                f"opens on port {port} instead: http://127.0.0.1:{port}/lab"
+            )
+    return None, (
+        f"The course cannot start: ports {asked} to {asked + tries} are all in use. Close the other Jupyter "
+        f"windows, or choose another port, for example: make course PORT={asked + tries + 100}"
+    )
+
+
 def lab_command(folder: Path, port: int | None = None, extra: list[str] | None = None) -> list[str]:
     """The JupyterLab command line that serves the workspace, and only it, with the learner settings."""
     command = [sys.executable, "-m", "jupyterlab", "--ServerApp.ip=127.0.0.1", f"--ServerApp.root_dir={folder}"]
     if port:
-        command.append(f"--ServerApp.port={port}")
+        # The port was chosen and said beforehand (choose_port): JupyterLab must not move on by itself.
+        command += [f"--ServerApp.port={port}", "--ServerApp.port_retries=0"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # Jupyter refuses root unless told; containers often run as root
     # An absolute start page: JupyterLab resolves a relative one from where it was started, not from root_dir.
@@ -155,7 +188,14 @@ def main(argv=None) -> int:
         print(f"  kept your changed copy as {name} (the new version has the original name)")
     if args.build_only:
         return 0
-    os.execvpe(sys.executable, lab_command(result.folder, args.port, extra), lab_environment())
+    # A port given as a Jupyter option (as the browser tests do) is Jupyter's to take; otherwise it is chosen here.
+    told = any(option.startswith("--ServerApp.port=") for option in extra)
+    port, message = (None, "") if told else choose_port(args.port or DEFAULT_PORT)
+    if message:
+        print(message, file=sys.stderr if port is None else sys.stdout)
+    if port is None and not told:
+        return 1
+    os.execvpe(sys.executable, lab_command(result.folder, port, extra), lab_environment())
     return 0  # not reached: JupyterLab replaces this process
 
 

@@ -8,7 +8,6 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-import yaml
 from pypdf import PdfReader
 from test_mastery import make_bank, make_module, record
 
@@ -20,14 +19,13 @@ from mesocourse.certificate import (
     certificate_file_name,
     certificate_pdf,
     clean_name,
-    course_minutes,
-    hours_text,
     long_date,
     make_certificate,
     refusal_reason,
+    spent_text,
 )
 from mesocourse.mastery import module_mastery
-from mesocourse.modules import MODULES_FILE, quiz_modules
+from mesocourse.modules import quiz_modules
 from mesocourse.progress import ProgressStore
 
 LEARNER = "nurse-a"
@@ -68,7 +66,7 @@ def test_refused_until_every_module_is_passed_naming_what_is_missing(store):
     """One module short of the pass mark and one not started: refused, and the reason names both with numbers."""
     masteries = masteries_with(store, {"01": (10, 10), "02": (7, 10), "03": (0, 0, 12)})
     with pytest.raises(CertificateRefused) as refused:
-        certificate_pdf("Ana Lopez", masteries, DAY)
+        certificate_pdf("Ana Lopez", masteries, DAY, {})
     message = str(refused.value)
     assert "pass mark 80%" in message
     assert "02.00 Module 02 (7 of 10 right, 8 needed)" in message
@@ -91,26 +89,38 @@ def test_a_banks_own_pass_mark_is_the_one_applied(store):
 def test_course_without_quizzes_is_refused():
     """With no module quizzes there is nothing to certify, said plainly."""
     with pytest.raises(CertificateRefused, match="no module quizzes"):
-        certificate_pdf("Ana Lopez", [], DAY)
+        certificate_pdf("Ana Lopez", [], DAY, {})
 
 
-def test_certificate_is_one_page_with_name_date_modules_and_hours(store):
-    """The PDF is one page and holds the name, the date in words, every module with its time, and the hours."""
+def test_certificate_is_one_page_with_name_date_modules_and_time_spent(store):
+    """The PDF is one page and holds the typed name, the date in words, every module with the time the record shows."""
     masteries = masteries_with(store, {"01": (9, 10), "02": (12, 12)})
-    pages, text = pdf_text(certificate_pdf("Ana Lopez", masteries, DAY, learner=LEARNER))
+    spent = {"01-module": 25 * 60, "02-module": 70 * 60}
+    pages, text = pdf_text(certificate_pdf("Ana Lopez", masteries, DAY, spent))
     assert pages == 1
     assert "Certificate of completion" in text and "Ana Lopez" in text
     assert "5 March 2026" in text
-    assert "01.00 Module 01" in text and "02.00 Module 02" in text and "30 min" in text
+    assert "01.00 Module 01" in text and "02.00 Module 02" in text
+    assert "25 min" in text and "1 h 10 min" in text and "Time spent on the module quizzes: 1 h 35 min" in text
     assert "passed, 90% right" in text and "passed, 100% right" in text
-    assert f"Course study time: {hours_text(course_minutes())}" in text
-    assert "not a licence to practise" in text and LEARNER in text
+    assert "not a licence to practise" in text and "pauses between consecutive quiz answers" in text
+    # The module's nominal minutes (30 in make_module) are not study time.
+    assert "30 min" not in text and "Study time" not in text
+
+
+def test_certificate_never_prints_the_login_name(store, monkeypatch):
+    """The record's learner id (the computer's login name by default) is not printed: only the name typed."""
+    monkeypatch.setenv("MESOCOURSE_LEARNER", "")
+    monkeypatch.setattr("getpass.getuser", lambda: "root")
+    pass_every_real_quiz(store, learner="root")
+    _, text = pdf_text(make_certificate("Ana Lopez", store, day=DAY))
+    assert "Ana Lopez" in text and "root" not in text.lower()
 
 
 def test_accented_and_non_latin_names_are_printed(store):
     """Names with accents, Polish, Turkish, Greek or Cyrillic letters come out of the PDF unchanged."""
     name = "Zoë Łukasiewicz-Ğül Ελένη Ольга"
-    _, text = pdf_text(certificate_pdf(name, masteries_with(store, {"01": (10, 10)}), DAY))
+    _, text = pdf_text(certificate_pdf(name, masteries_with(store, {"01": (10, 10)}), DAY, {}))
     assert name in text
 
 
@@ -118,7 +128,7 @@ def test_long_name_and_many_modules_still_fit_one_page(store):
     """The longest allowed name and twenty modules still give exactly one page with every module on it."""
     masteries = masteries_with(store, {f"{n:02d}": (10, 10) for n in range(1, 21)})
     name = "Maria-Fernanda " + "de la Concepción " * 3 + "Rodríguez y Gasset"
-    pages, text = pdf_text(certificate_pdf(name[:80], masteries, DAY))
+    pages, text = pdf_text(certificate_pdf(name[:80], masteries, DAY, {}))
     assert pages == 1
     assert all(f"{n:02d}.00 Module {n:02d}" in text for n in range(1, 21))
 
@@ -138,11 +148,10 @@ def test_names_are_tidied_before_printing():
     assert clean_name("  Ana \t  Lopez\u200b \n") == "Ana Lopez"
 
 
-def test_hours_come_from_the_minutes_in_modules_yaml():
-    """The course's study time is the sum of the minutes of every module listed in assets/modules.yaml."""
-    listed = yaml.safe_load(MODULES_FILE.read_text(encoding="utf-8"))
-    assert course_minutes() == sum(item["minutes"] for item in listed)
-    assert hours_text(390) == "about 6.5 hours" and hours_text(60) == "about 1 hour"
+def test_time_spent_reads_in_minutes_and_hours():
+    """Seconds from the record print as 'under 1 min', whole minutes, or hours and minutes."""
+    assert spent_text(20) == "under 1 min" and spent_text(12 * 60) == "12 min"
+    assert spent_text(60 * 60) == "1 h 00 min" and spent_text(125 * 60 + 10) == "2 h 05 min"
 
 
 def test_date_is_written_in_words_whatever_the_locale():
@@ -205,7 +214,7 @@ def test_refused_while_a_safety_question_is_wrong_whatever_the_score(store):
     record(store, bank, {f"q{n}": n != 1 for n in range(1, 11)})
     masteries = [module_mastery(make_module("04", bank), bank, store.latest(bank.name, LEARNER))]
     with pytest.raises(CertificateRefused) as refused:
-        certificate_pdf("Ana Lopez", masteries, DAY)
+        certificate_pdf("Ana Lopez", masteries, DAY, {})
     assert "Who decides about a relative contraindication?" in str(refused.value)
     assert "every safety question right" in str(refused.value)
 

@@ -329,3 +329,17 @@ def test_every_quiz_module_has_must_pass_safety_questions():
         if bank.module in ("00",):
             continue
         assert 1 <= len(bank.must_pass) <= 4, (bank.name, len(bank.must_pass))
+
+
+def test_progress_page_shows_the_learners_case_answers(store):
+    """A case decided right and one decided wrong appear on the progress page, with the number of cases."""
+    from mesocourse.cases.model import CASES_BANK, course_cases
+
+    first, second = course_cases()[:2]
+    page = ProgressPage(store, LEARNER)
+    assert f"You have not tried the {len(course_cases())} patient cases yet" in page.html
+    store.record(CASES_BANK, f"{first.id}-decision", "a", True, learner=LEARNER)
+    store.record(CASES_BANK, f"{second.id}-decision", "b", False, learner=LEARNER)
+    page._on_refresh()
+    assert f"You have tried 2 of the {len(course_cases())} patient cases" in page.html
+    assert "your latest decision was right in 1 of them" in page.html

@@ -2,7 +2,14 @@
 
 import multiprocessing
 
-from mesocourse.progress import PATH_VARIABLE, ProgressStore, progress_path
+from mesocourse.progress import (
+    LONGEST_COUNTED_PAUSE_SECONDS,
+    PATH_VARIABLE,
+    Attempt,
+    ProgressStore,
+    progress_path,
+    seconds_spent,
+)
 
 
 def test_record_and_read_back(tmp_path):
@@ -194,3 +201,19 @@ def test_a_read_only_folder_gets_an_accurate_message(tmp_path, monkeypatch):
         folder.chmod(0o755)
     assert lines[0] == "3" and f"the folder {folder} is read-only" in lines[1] and lines[2] == "NOTICES []"
     assert sorted(p.name for p in folder.iterdir()) == ["progress.sqlite"]
+
+
+def _answered_at(*moments: str) -> list[Attempt]:
+    return [
+        Attempt("nurse-a", "01-bank", f"q{n}", "", "a", True, f"2026-03-05T{moment}+00:00")
+        for n, moment in enumerate(moments)
+    ]
+
+
+def test_time_spent_is_the_pauses_between_answers_each_capped():
+    """Pauses between consecutive answers count up to five minutes each: a night away adds five minutes, not hours."""
+    assert seconds_spent([]) == 0 and seconds_spent(_answered_at("09:00:00")) == 0
+    assert seconds_spent(_answered_at("09:00:00", "09:02:00", "09:03:30")) == 210
+    # The record is read in time order, and a long break counts as the longest pause counted.
+    pauses = _answered_at("09:00:00", "23:00:00", "09:01:00")
+    assert seconds_spent(pauses) == 60 + LONGEST_COUNTED_PAUSE_SECONDS

@@ -95,3 +95,27 @@ def test_the_workspace_folder_is_ignored_by_git():
 
     done = subprocess.run(["git", "check-ignore", "learner-workspace/x.ipynb"], cwd=ROOT, capture_output=True)
     assert done.returncode == 0
+
+
+def test_a_busy_port_is_said_in_a_sentence_and_the_next_free_one_used():
+    """When the asked port is taken, the learner is told which port the course opens on; JupyterLab does not move."""
+    import socket
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        busy = holder.getsockname()[1]
+        port, message = workspace.choose_port(busy)
+        assert port != busy and workspace.port_is_free(port)
+        assert f"Port {busy} is already in use" in message and f"http://127.0.0.1:{port}/lab" in message
+        assert "--ServerApp.port_retries=0" in workspace.lab_command(ROOT / "learner-workspace", port)
+        refused, sentence = workspace.choose_port(busy, tries=0)
+        assert refused is None and sentence.startswith("The course cannot start") and "PORT=" in sentence
+
+
+def test_a_free_port_is_taken_without_a_word():
+    """A free asked port is used as it is, with nothing to say."""
+    port = workspace.DEFAULT_PORT
+    while not workspace.port_is_free(port):
+        port += 1
+    assert workspace.choose_port(port) == (port, "")

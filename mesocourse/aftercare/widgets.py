@@ -22,6 +22,7 @@ from mesocourse.aftercare.model import (
     symptom_choices,
     urgency_levels,
 )
+from mesocourse.date_entry import DateEntry
 from mesocourse.figures import figure_html
 from mesocourse.look import TONES, feedback_box, status_box
 from mesocourse.pdf import download_link_html
@@ -207,7 +208,8 @@ class HandoutMaker:
             style=style,
             layout=widgets.Layout(width="36em"),
         )
-        self.treatment_date = widgets.DatePicker(description="Treatment date:", value=date.today(), style=style)
+        # Day, month name and year (date_entry): the browser's own date box would show the American order to some.
+        self.treatment_date = DateEntry("Treatment date:", date.today())
         self.make_button = widgets.Button(
             description="Make the handout",
             button_style="primary",
@@ -215,7 +217,7 @@ class HandoutMaker:
         )
         self.output = widgets.HTML()
         self.make_button.on_click(self._on_make)
-        self.widget = widgets.VBox([self.clinic, self.phone, self.treatment_date, self.make_button, self.output])
+        self.widget = widgets.VBox([self.clinic, self.phone, self.treatment_date.widget, self.make_button, self.output])
 
     def _folder(self) -> Path:
         # A private temporary folder: handouts hold a clinic's details and should not land in the course files.

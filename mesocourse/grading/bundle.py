@@ -1,10 +1,12 @@
 """The learner bundle: one zip with everything clinic staff need to take the course, and nothing for grading.
 
 Inside: the self-study notebooks, the engine (without the trainer's grading tools), the content assets, the
-released assignments (learner versions only), a README for staff, pyproject.toml / requirements.txt / Makefile
-to install and start it, and Jupyter settings that switch off nbgrader's create-assignment toolbar and
-formgrader (trainer tools) and JupyterLab's news pop-up. The leak guard scans the finished zip; a zip that
-fails is deleted.
+learner's own copy of each assignment (grading/handout/<learner>/, written at release; the plain release only for
+an assignment released without per-learner copies), a README for staff, pyproject.toml / requirements.txt /
+Makefile to install and start it, and the learner settings `make course` uses (jupyter-config/learner: code and
+prompts hidden, saved pages without widget outputs, no terminal, no nbgrader tools, no news pop-up). Every notebook
+goes in without outputs, whatever the trainer's copy held. The leak guard scans the finished zip; a zip that fails
+is deleted.
 """
 
 import fnmatch
@@ -16,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from mesocourse.grading.course import Course, TrainerError
+from mesocourse.grading.handout import HANDOUT, handout_folder
 from mesocourse.grading.leaks import scan_bundle
 
 # The one grading module learners need: released assignments call its format check.
@@ -26,19 +29,31 @@ ENGINE_EXCLUDED = ("cli.py",)
 EXCLUDED_NAMES = ("__pycache__", ".ipynb_checkpoints", "*.pyc", ".*", "answer-key-secret.txt")
 ASSETS_EXCLUDED = ("*assignment*", "*grading*")
 
-# nbgrader 0.9.6 names: lab plugins (page_config disabledExtensions) and server extensions (jpserver_extensions).
-DISABLED_LAB_PLUGINS = (
-    "@jupyter/nbgrader:create-assignment",
-    "@jupyter/nbgrader:formgrader",
-    "@jupyter/nbgrader:course-list",
-    # JupyterLab's "would you like news?" pop-up on first start.
-    "@jupyterlab/apputils-extension:announcements",
-)
-DISABLED_SERVER_EXTENSIONS = (
-    "nbgrader.server_extensions.formgrader",
-    "nbgrader.server_extensions.course_list",
-)
 START_NOTEBOOK = "notebooks/00.00-Start-Here.ipynb"
+# The settings `make course` starts JupyterLab with (mesocourse/workspace.py), shipped as they are; `migrated` is
+# JupyterLab's own state file, not a setting.
+LEARNER_SETTINGS = ("jupyter-config/learner", "jupyter-config/lab-settings")
+SETTINGS_EXCLUDED = ("migrated",)
+
+
+def without_outputs(raw: bytes) -> bytes:
+    """A notebook file with no outputs, execution counts or saved widget state: what a learner first opens."""
+    notebook = json.loads(raw)
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+    notebook.get("metadata", {}).pop("widgets", None)
+    return (json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def learners_with_handouts(course: Course) -> list[str]:
+    """Every learner who has an own copy of some assignment (grading/handout/<learner>/)."""
+    base = course.root / "grading" / HANDOUT
+    return sorted(folder.name for folder in base.iterdir() if folder.is_dir()) if base.is_dir() else []
+
+
+def _handed_out(course: Course, assignment_id: str) -> bool:
+    return any(handout_folder(course, learner, assignment_id).is_dir() for learner in learners_with_handouts(course))
 
 
 def _excluded(path: Path, patterns=EXCLUDED_NAMES) -> bool:
@@ -54,21 +69,9 @@ class BundleResult:
     assignments: list[str] = field(default_factory=list)
     not_released: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
-
-
-def page_config() -> dict:
-    """JupyterLab page settings for learners: nbgrader's trainer panels and the news pop-up switched off."""
-    return {"disabledExtensions": {plugin: True for plugin in DISABLED_LAB_PLUGINS}}
-
-
-def server_config() -> dict:
-    """Jupyter server settings for learners: formgrader and the course list (trainer tools) not loaded, no terminal."""
-    return {
-        "ServerApp": {
-            "jpserver_extensions": {name: False for name in DISABLED_SERVER_EXTENSIONS},
-            "terminals_enabled": False,
-        }
-    }
+    learner: str | None = None
+    # Assignments released with per-learner copies, but none for this learner (or no learner was named).
+    no_own_copy: list[str] = field(default_factory=list)
 
 
 def learner_pyproject(course: Course) -> str:
@@ -101,8 +104,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8888
-# The course's Jupyter settings (trainer panels off) live in jupyter-config/.
-export JUPYTER_CONFIG_PATH := $(CURDIR)/jupyter-config
+# The course's learner settings (as the trainer's `make course`): code hidden, no terminal, no trainer tools.
+export JUPYTER_CONFIG_DIR := $(CURDIR)/jupyter-config/learner
 # Jupyter refuses to run as root unless told; shared clinic machines and containers often are root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
@@ -136,9 +139,9 @@ browser. Next time it opens straight away. Without `make`:
 
     python3 -m venv .venv
     .venv/bin/pip install -e .
-    JUPYTER_CONFIG_PATH=jupyter-config .venv/bin/jupyter lab {start}
+    JUPYTER_CONFIG_DIR=jupyter-config/learner .venv/bin/jupyter lab {start}
 
-(On Windows: `.venv\\Scripts\\pip` and `set JUPYTER_CONFIG_PATH=jupyter-config` before `jupyter lab`.)
+(On Windows: `.venv\\Scripts\\pip` and `set JUPYTER_CONFIG_DIR=jupyter-config\\learner` before `jupyter lab`.)
 
 ## What is inside
 
@@ -163,8 +166,9 @@ course. JupyterLab opens with its terminal switched off.
 
 ## For the clinic's JupyterHub
 
-Copy `jupyter-config/` into the Jupyter configuration of the learners' image (or set `JUPYTER_CONFIG_PATH` to
-it): it keeps nbgrader's trainer panels (create assignment, formgrader) and JupyterLab's news pop-up off.
+Point `JUPYTER_CONFIG_DIR` of the learners' image at `jupyter-config/learner/` (keep `jupyter-config/lab-settings/`
+beside it): it hides code and prompts, keeps nbgrader's trainer panels and the terminal off, and answers
+JupyterLab's news question.
 """
 
 
@@ -178,11 +182,47 @@ def _add_tree(archive, result, folder: Path, prefix: str, skip=()) -> None:
         relative = path.relative_to(folder)
         if not path.is_file() or _excluded(relative) or _excluded(relative, skip):
             continue
-        _add(archive, result, f"{prefix}/{relative.as_posix()}", path.read_bytes())
+        data = path.read_bytes()
+        _add(
+            archive,
+            result,
+            f"{prefix}/{relative.as_posix()}",
+            without_outputs(data) if path.suffix == ".ipynb" else data,
+        )
 
 
-def build_bundle(course: Course, output: Path | str | None = None) -> BundleResult:
-    """Write the learner zip (default grading/bundle/mesocourse-<date>.zip), scan it, and report its contents."""
+def _assignment_folders(course: Course, released: list[str], learner: str | None, result: BundleResult) -> dict:
+    """Where each assignment of the zip comes from: the learner's own copy, or the plain release when none exist."""
+    folders = {}
+    for assignment_id in released:
+        own = handout_folder(course, learner, assignment_id) if learner else None
+        if own is not None and own.is_dir():
+            folders[assignment_id] = own
+        elif _handed_out(course, assignment_id):
+            result.no_own_copy.append(assignment_id)  # another learner's version, or all of them, must not go
+        else:
+            folders[assignment_id] = course.release_dir / assignment_id
+    return folders
+
+
+def build_bundles(course: Course, output_dir: Path | str | None = None) -> list[BundleResult]:
+    """One zip per learner with own copies (mesocourse-<learner>-<date>.zip); a single zip when nobody has one."""
+    learners = learners_with_handouts(course)
+    folder = Path(output_dir) if output_dir else course.root / "grading" / "bundle"
+    if not learners:
+        return [build_bundle(course, folder / f"mesocourse-{date.today():%Y-%m-%d}.zip")]
+    return [
+        build_bundle(course, folder / f"mesocourse-{learner}-{date.today():%Y-%m-%d}.zip", learner)
+        for learner in learners
+    ]
+
+
+def build_bundle(course: Course, output: Path | str | None = None, learner: str | None = None) -> BundleResult:
+    """Write the learner zip (default grading/bundle/mesocourse-<date>.zip), scan it, and report its contents.
+
+    With `learner`, each assignment is that learner's own copy; an assignment released with per-learner copies is
+    left out of a zip for no learner or for a learner without a copy (listed in `no_own_copy`).
+    """
     released = [a for a in course.assignments() if course.released_notebook(a).is_file()]
     not_released = [a for a in course.assignments() if a not in released]
     stale = [
@@ -190,10 +230,15 @@ def build_bundle(course: Course, output: Path | str | None = None) -> BundleResu
     ]
     path = Path(output) if output else course.root / "grading" / "bundle" / f"mesocourse-{date.today():%Y-%m-%d}.zip"
     path.parent.mkdir(parents=True, exist_ok=True)
-    result = BundleResult(path, assignments=released, not_released=not_released, stale=stale)
+    result = BundleResult(path, not_released=not_released, stale=stale, learner=learner)
+    folders = _assignment_folders(course, released, learner, result)
+    result.assignments = list(folders)
     engine = course.root / "mesocourse"
     if not (course.root / "notebooks").is_dir() or not engine.is_dir():
         raise TrainerError(f"{course.root} has no notebooks/ or mesocourse/: is this the course folder?")
+    missing = [settings for settings in LEARNER_SETTINGS if not (course.root / settings).is_dir()]
+    if missing:
+        raise TrainerError(f"{course.root} has no {', '.join(missing)}: the learners' settings would be missing.")
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         _add_tree(archive, result, course.root / "notebooks", "notebooks")
         for module in sorted(engine.rglob("*.py")):
@@ -205,15 +250,15 @@ def build_bundle(course: Course, output: Path | str | None = None) -> BundleResu
             _add(archive, result, f"mesocourse/{relative.as_posix()}", module.read_bytes())
         if (course.root / "assets").is_dir():
             _add_tree(archive, result, course.root / "assets", "assets", skip=ASSETS_EXCLUDED)
-        for assignment_id in released:
-            _add_tree(archive, result, course.release_dir / assignment_id, f"assignments/{assignment_id}")
-        listed = ", ".join(released) if released else "none yet: your trainer will send them"
+        for assignment_id, folder in folders.items():
+            _add_tree(archive, result, folder, f"assignments/{assignment_id}")
+        listed = ", ".join(folders) if folders else "none yet: your trainer will send them"
         _add(archive, result, "README.md", STAFF_README.format(start=START_NOTEBOOK, assignments=listed))
         _add(archive, result, "Makefile", LEARNER_MAKEFILE.format(start=START_NOTEBOOK))
         _add(archive, result, "pyproject.toml", learner_pyproject(course))
         _add(archive, result, "requirements.txt", requirements(course))
-        _add(archive, result, "jupyter-config/labconfig/page_config.json", json.dumps(page_config(), indent=2))
-        _add(archive, result, "jupyter-config/jupyter_server_config.json", json.dumps(server_config(), indent=2))
+        for settings in LEARNER_SETTINGS:
+            _add_tree(archive, result, course.root / settings, settings, skip=SETTINGS_EXCLUDED)
     leaks = scan_bundle(course, path)
     if leaks:
         path.unlink()

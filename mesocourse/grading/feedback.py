@@ -12,6 +12,7 @@ from pathlib import Path
 
 from mesocourse.grading.authoring import question_label
 from mesocourse.grading.course import Course, TrainerError, awaiting_marks, captured_output, format_table
+from mesocourse.grading.feedback_page import readable_feedback_html
 from mesocourse.grading.leaks import scan_feedback
 
 TOC_ENTRY = re.compile(
@@ -102,7 +103,8 @@ def generate_feedback(course: Course, assignment_id: str, learners=None, exchang
         if not outcome["success"] or not page.is_file():
             result.skipped[learner] = "nbgrader could not make the feedback page"
             continue
-        page.write_text(tidy_feedback_html(page.read_text(encoding="utf-8")), encoding="utf-8")
+        tidied = tidy_feedback_html(page.read_text(encoding="utf-8"))
+        page.write_text(readable_feedback_html(tidied), encoding="utf-8")
         result.files[learner] = page
         unmarked = _unmarked(course, assignment_id, learner)
         if unmarked:

@@ -129,11 +129,13 @@ class ScreeningForm(WidgetView):
             "once.</p>"
         )
         answers = widgets.VBox([*sections, self.reset_button], layout=widgets.Layout(width="55%", min_width="22em"))
-        # Beside the form (below it on a narrow screen), so the decision is in view while staff tick.
+        # Beside the form (below it on a narrow screen) and kept on screen as the form scrolls (FORM_STYLE), so the
+        # decision is in view while staff tick the last items.
         verdict = widgets.VBox(
             [self.decision],
             layout=widgets.Layout(width="42%", min_width="18em", align_self="flex-start", margin="0 0 0 2%"),
         )
+        verdict.add_class("mesocourse-verdict")
         self.widget = widgets.VBox(
             [intro, widgets.HBox([answers, verdict], layout=widgets.Layout(flex_flow="row wrap"))]
         )

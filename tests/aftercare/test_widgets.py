@@ -104,3 +104,28 @@ def test_advice_box_says_when_a_day_is_the_course_choice():
     """NUM-10: the advice box says why the advice changes on that day, and flags a day no source gives."""
     text = html.unescape(advice_html(advice_for(20, "bruising")))
     assert "Why this day:" in text and "course's choice" in text
+
+
+def test_handout_maker_date_is_day_month_year_and_a_wrong_day_is_said(tmp_path):
+    """The date reads day, month name, year (not the browser's locale order); 30 February gets a sentence, no file."""
+    maker = HandoutMaker(output_dir=tmp_path)
+    assert [part.description for part in maker.treatment_date.widget.children] == ["Treatment date:", "", ""]
+    assert maker.treatment_date.month.label in (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    )
+    maker.clinic.value = "Clinic"
+    maker.treatment_date.day.value, maker.treatment_date.month.value = 30, 2
+    maker.make_button.click()
+    assert "There is no 30 February" in maker.output.value
+    assert list(tmp_path.iterdir()) == []

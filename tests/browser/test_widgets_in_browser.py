@@ -92,6 +92,45 @@ def test_screening_form_shows_a_decision(executed_notebook):
     screenshot(page, "screening-form-decision")
 
 
+# Every text box and list of a widget must end inside its column, or its right border is cut off.
+CONTROLS_PAST_THEIR_COLUMN = """(root) => [...root.querySelectorAll('input[type=text], select')].filter(control => {
+    const column = control.closest('.widget-vbox').getBoundingClientRect();
+    return control.getBoundingClientRect().right > column.right - 1;
+}).map(control => control.closest('.widget-inline-hbox').innerText.trim().slice(0, 60))"""
+
+
+def test_screening_decision_stays_in_view_at_the_last_item(executed_notebook):
+    """Scrolled to the form's last item, the decision box is still on screen, and every box ends in its column."""
+    page = executed_notebook(notebook_calling("screening_form"))
+    form = page.locator(".mesocourse-screening").first
+    bring_into_view(form)
+    last = form.locator(".widget-checkbox, .widget-text, .widget-dropdown").last
+    last.evaluate("element => element.scrollIntoView({block: 'end'})")
+    page.wait_for_timeout(300)  # let the scroll settle before measuring (not a timing assert)
+    in_view = form.evaluate(
+        """(form) => {
+            const scroller = form.closest('.jp-WindowedPanel-outer').getBoundingClientRect();
+            const verdict = form.querySelector('.mesocourse-verdict [role=status]').getBoundingClientRect();
+            const last = [...form.querySelectorAll('.widget-checkbox, .widget-text, .widget-dropdown')].pop();
+            const item = last.getBoundingClientRect();
+            return {item: item.top >= scroller.top && item.bottom <= scroller.bottom + 1,
+                    verdict: verdict.top >= scroller.top - 1 && verdict.top + 40 <= scroller.bottom};
+        }"""
+    )
+    assert in_view["item"], "the form's last item is on screen"
+    assert in_view["verdict"], "the decision box is on screen beside the form's last item"
+    screenshot(page, "screening-form-last-item")
+    assert form.evaluate(CONTROLS_PAST_THEIR_COLUMN) == [], "every text box and list keeps its right border"
+
+
+def test_case_list_keeps_its_right_border(executed_notebook):
+    """The case drop-down ends inside the case widget's column, so its right border shows."""
+    page = executed_notebook(notebook_calling("case_player"))
+    player = page.locator(".mesocourse-quiz", has=page.locator("select")).first
+    bring_into_view(player)
+    assert player.evaluate(CONTROLS_PAST_THEIR_COLUMN) == []
+
+
 def pass_every_quiz(progress_file, learner: str) -> None:
     """Record a right latest answer to every question of every quiz module for the browser learner."""
     store = ProgressStore(progress_file)

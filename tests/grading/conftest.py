@@ -10,7 +10,7 @@ from mesocourse.paths import ROOT
 
 def _copy_course(target: Path) -> Path:
     ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "*.pyc")
-    for folder in ("assignments", "notebooks", "assets", "mesocourse"):
+    for folder in ("assignments", "notebooks", "assets", "mesocourse", "jupyter-config"):
         shutil.copytree(ROOT / folder, target / folder, ignore=ignore)
     for name in ("nbgrader_config.py", "pyproject.toml"):
         shutil.copy(ROOT / name, target / name)

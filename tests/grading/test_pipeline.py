@@ -25,17 +25,19 @@ import pytest
 
 from mesocourse.grading import authoring
 from mesocourse.grading.autograde import GRADED, NOT_SUBMITTED, UNREADABLE, autograde
-from mesocourse.grading.bundle import DISABLED_LAB_PLUGINS, DISABLED_SERVER_EXTENSIONS, build_bundle
+from mesocourse.grading.bundle import build_bundle
 from mesocourse.grading.cohort_report import write_html
 from mesocourse.grading.collect import collect_exchange, collect_folder
 from mesocourse.grading.course import Course, TrainerError
 from mesocourse.grading.export import export_csv, status_overview
 from mesocourse.grading.feedback import generate_feedback
+from mesocourse.grading.handout import handout_folder
 from mesocourse.grading.item_analysis import analyse, write_csv
 from mesocourse.grading.keys import answer_digest
 from mesocourse.grading.leaks import FEEDBACK, RELEASE, scan_bundle, scan_feedback, scan_files, scan_releases
 from mesocourse.grading.release import release, validate_notebook
 from mesocourse.grading.variants import from_source, learner_version, to_source
+from mesocourse.paths import ROOT
 from tests.grading.conftest import hand_in
 
 pytestmark = pytest.mark.pipeline
@@ -385,6 +387,58 @@ def test_feedback_made_with_plain_nbgrader_hides_grading_code_too(course, feedba
     assert "Your results" in page.read_text(encoding="utf-8")
 
 
+# The column of a feedback page in the browser (the narrowest the issue measured) and what no element may pass.
+FEEDBACK_WIDTH = 846
+FEEDBACK_PROBLEMS = r"""() => {
+    const body = document.body.getBoundingClientRect();
+    const inner = body.right - parseFloat(getComputedStyle(document.body).paddingRight);
+    const limit = Math.min(document.documentElement.clientWidth, inner) + 0.5;
+    const wide = [...document.body.querySelectorAll('*')]
+        .filter(el => el.getBoundingClientRect().right > limit || el.scrollWidth > el.clientWidth + 1
+                      && /auto|scroll|hidden/.test(getComputedStyle(el).overflowX))
+        .map(el => el.tagName + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().width) + 'px');
+    const code = [...document.querySelectorAll('.input_area, .prompt, .jp-InputArea, .jp-InputPrompt, a.anchor-link')]
+        .map(el => 'code or prompt: ' + el.className);
+    const prompts = /(In|Out)\s*\[\d+\]:/.test(document.body.innerText) ? ['an In [n]: prompt'] : [];
+    const table = document.querySelector('table td');
+    const ruled = table && getComputedStyle(table).borderTopStyle !== 'none' ? [] : ['a results table without rules'];
+    return [...wide.map(w => 'wider than the column: ' + w), ...code, ...prompts, ...ruled];
+}"""
+
+
+@pytest.mark.browser
+def test_feedback_pages_fit_the_column_on_screen_and_in_print(course, feedback):
+    """Each learner's real feedback page, in Chromium at 846 px and as printed: nothing wider than the column, no
+    code cell, prompt or anchor, a ruled results table; the print is saved as a PDF beside the screenshots."""
+    # Made again the trainer's way (`make feedback`): an earlier test remade one page with plain nbgrader.
+    feedback = generate_feedback(course, "mini")
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.labdriver import ARTIFACTS, chromium_missing_reason, launch_chromium
+
+    reason = chromium_missing_reason()
+    if reason:
+        if os.environ.get("CI", "").strip().lower() not in ("", "false", "0", "no"):
+            pytest.fail(f"Browser tests cannot run on CI: {reason}", pytrace=False)
+        pytest.skip(f"browser tests did not run: {reason}")
+    folder = ARTIFACTS / "browser"
+    folder.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        page = browser.new_page(viewport={"width": FEEDBACK_WIDTH, "height": 900})
+        for learner, path in sorted(feedback.files.items()):
+            page.goto(path.as_uri())
+            assert page.evaluate(FEEDBACK_PROBLEMS) == [], f"{learner}'s feedback on screen"
+            if learner == "mix":
+                page.screenshot(path=str(folder / "feedback-page.png"), full_page=True)
+            page.emulate_media(media="print")
+            assert page.evaluate(FEEDBACK_PROBLEMS) == [], f"{learner}'s feedback in print"
+            if learner == "mix":
+                page.pdf(path=str(folder / "feedback-page.pdf"), format="A4")
+            page.emulate_media(media="screen")
+        browser.close()
+
+
 def test_no_feedback_file_holds_grading_material(course, feedback):
     """The leak guard finds no hidden test, digest, marking guide or delimiter in any feedback file."""
     assert scan_feedback(course) == []
@@ -523,8 +577,8 @@ def test_the_cohort_report_page_names_who_waits(course, cohort):
 
 @pytest.fixture(scope="module")
 def bundle(course, tmp_path_factory):
-    """The learner zip, built and extracted."""
-    result = build_bundle(course)
+    """The first learner's zip, built and extracted."""
+    result = build_bundle(course, learner=LEARNERS[0])
     folder = tmp_path_factory.mktemp("bundle")
     with zipfile.ZipFile(result.path) as archive:
         archive.extractall(folder)
@@ -533,7 +587,7 @@ def bundle(course, tmp_path_factory):
 
 
 def test_the_bundle_holds_what_learners_need_and_no_trainer_tools(course, bundle):
-    """Notebooks, engine, assets and released assignments are in; sources, keys and grading tools are out."""
+    """Notebooks, engine, assets and the learner's own assignments are in; sources, keys and grading tools are out."""
     members = set(bundle.members)
     assert {f"notebooks/{p.name}" for p in (course.root / "notebooks").glob("*.ipynb")} <= members
     assert {"mesocourse/__init__.py", "mesocourse/grading/answer_format.py", "README.md", "pyproject.toml"} <= members
@@ -541,7 +595,8 @@ def test_the_bundle_holds_what_learners_need_and_no_trainer_tools(course, bundle
     assert not any("answer-key-secret" in name or name.startswith("grading/") for name in members)
     for name in (*REAL, "mini"):
         shipped = bundle.folder / "assignments" / name / f"{name}.ipynb"
-        assert shipped.read_bytes() == course.released_notebook(name).read_bytes()
+        own = handout_folder(course, LEARNERS[0], name) / f"{name}.ipynb"
+        assert json.loads(shipped.read_bytes()) == json.loads(own.read_bytes())
     assert scan_bundle(course, bundle.path) == []
 
 
@@ -583,14 +638,12 @@ def _get(url: str) -> tuple[int, str]:
 
 
 def test_trainer_extensions_are_off_in_the_learner_environment(bundle, tmp_path):
-    """Started with the bundle's Jupyter settings, the server has no formgrader and the page disables the
-    create-assignment, formgrader and course-list panels (and the news pop-up)."""
-    settings = json.loads((bundle.folder / "jupyter-config" / "jupyter_server_config.json").read_text())
-    assert all(settings["ServerApp"]["jpserver_extensions"][name] is False for name in DISABLED_SERVER_EXTENSIONS)
+    """Started as the bundle's Makefile starts it (JUPYTER_CONFIG_DIR=jupyter-config/learner), the server has no
+    formgrader and no terminal, serves the course's custom.css and disables nbgrader's panels in the page."""
     port, token = _free_port(), "pipeline-test"
     environment = {
         **os.environ,
-        "JUPYTER_CONFIG_PATH": str(bundle.folder / "jupyter-config"),
+        "JUPYTER_CONFIG_DIR": str(bundle.folder / "jupyter-config" / "learner"),
         "JUPYTER_RUNTIME_DIR": str(tmp_path),
     }
     server = subprocess.Popen(
@@ -615,10 +668,13 @@ def test_trainer_extensions_are_off_in_the_learner_environment(bundle, tmp_path)
                 break
             time.sleep(0.5)
         assert _get(f"{base}/formgrader?token={token}")[0] == 404
+        assert _get(f"{base}/api/terminals?token={token}")[0] == 404
+        status, css = _get(f"{base}/custom/custom.css?token={token}")
+        assert status == 200 and css == (ROOT / "jupyter-config" / "learner" / "custom" / "custom.css").read_text()
         status, page = _get(f"{base}/lab?token={token}")
         assert status == 200
         disabled = page.split('"disabledExtensions":', 1)[1].split("]", 1)[0]
-        assert all(plugin in disabled for plugin in DISABLED_LAB_PLUGINS)
+        assert "@jupyter/nbgrader" in disabled
     finally:
         server.terminate()
         server.wait(timeout=30)
