@@ -44,7 +44,9 @@ CLOSING = (
     "shows one)."
 )
 # The released notebook's only code cell (collapsed and read-only): it shows the answer widgets.
-SETUP_SOURCE = "from mesocourse.quiz.answer_form import show_answer_form; show_answer_form()  # noqa: E702, I001  # fmt: skip"
+SETUP_SOURCE = (
+    "from mesocourse.quiz.answer_form import show_answer_form; show_answer_form()  # noqa: E702, I001  # fmt: skip"
+)
 HOW_TO_ANSWER = (
     "**Time:** about {minutes} minutes. You can save and come back later: your answers are kept.\n\n"
     "**How to answer**\n\n"
@@ -116,7 +118,9 @@ def setup_cell() -> nbformat.NotebookNode:
 
 def instructions_cell(title: str, introduction: str, minutes: int) -> nbformat.NotebookNode:
     """The read-only title and how-to cell every assignment opens with."""
-    return _locked_markdown("instructions", f"# {title}\n\n{introduction.strip()}\n\n" + HOW_TO_ANSWER.format(minutes=minutes))
+    return _locked_markdown(
+        "instructions", f"# {title}\n\n{introduction.strip()}\n\n" + HOW_TO_ANSWER.format(minutes=minutes)
+    )
 
 
 def _python(value) -> str:

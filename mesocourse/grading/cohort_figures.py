@@ -45,7 +45,13 @@ def score_distribution(percents: list[float], title: str) -> tuple[Figure, str]:
     for percent in percents:
         bands[min(int(percent // 10), 9)] += 1
     axes.bar(
-        [band * 10 + 5 for band in range(10)], bands, width=9, color=OK_COLOUR, edgecolor=EDGE, hatch="..", linewidth=0.8
+        [band * 10 + 5 for band in range(10)],
+        bands,
+        width=9,
+        color=OK_COLOUR,
+        edgecolor=EDGE,
+        hatch="..",
+        linewidth=0.8,
     )
     for band, count in enumerate(bands):
         if count:
@@ -58,9 +64,7 @@ def score_distribution(percents: list[float], title: str) -> tuple[Figure, str]:
     axes.set_title(title)
     _tidy(axes)
     figure.tight_layout()
-    described = ", ".join(
-        f"{band * 10}-{band * 10 + 10}%: {count}" for band, count in enumerate(bands) if count
-    )
+    described = ", ".join(f"{band * 10}-{band * 10 + 10}%: {count}" for band, count in enumerate(bands) if count)
     alt = f"Histogram of the total scores of {len(percents)} learners in 10% bands. {described}."
     return figure, alt
 
@@ -149,7 +153,7 @@ def objective_mastery(rows: list[tuple[str, float | None]], title: str) -> tuple
     """Horizontal bars of the cohort's share of each objective's points; below the mastery mark hatched."""
     figure = Figure(figsize=(8, 0.9 + 0.6 * len(rows)))
     axes = figure.add_subplot()
-    for row, (objective, share) in enumerate(rows):
+    for row, (_objective, share) in enumerate(rows):
         share = share or 0.0
         mastered = share >= MASTERED
         axes.barh(

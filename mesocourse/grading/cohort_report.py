@@ -76,7 +76,9 @@ def _table(headers: list[str], rows: list[list[str]], numeric: set[int] = frozen
     head = "".join(f"<th scope='col'>{_e(header)}</th>" for header in headers)
     body = "".join(
         "<tr>"
-        + "".join(f"<td class='number'>{cell}</td>" if i in numeric else f"<td>{cell}</td>" for i, cell in enumerate(row))
+        + "".join(
+            f"<td class='number'>{cell}</td>" if i in numeric else f"<td>{cell}</td>" for i, cell in enumerate(row)
+        )
         + "</tr>"
         for row in rows
     )
@@ -165,7 +167,8 @@ def _test_section(analysis: Analysis) -> str:
         ["Standard error of measurement (points)", number(test.standard_error)],
     ]
     later = (
-        f"<p class='note'>Left out as second attempts (first attempts only): {_e(', '.join(analysis.later_attempts))}</p>"
+        "<p class='note'>Left out as second attempts (first attempts only): "
+        f"{_e(', '.join(analysis.later_attempts))}</p>"
         if analysis.later_attempts
         else ""
     )
@@ -216,15 +219,21 @@ def _question_detail(q: QuestionReport) -> str:
     ]
     if q.stats.options:
         options = [(o.letter, o.is_key, o.share, o.discrimination) for o in q.stats.options]
-        parts.append(_figure(cohort_figures.option_shares(q.label, options), "The key is solid; wrong options hatched."))
+        parts.append(
+            _figure(cohort_figures.option_shares(q.label, options), "The key is solid; wrong options hatched.")
+        )
     return "".join(parts) + "</div>"
 
 
 def _objectives_section(analysis: Analysis) -> str:
     rows = [(m.objective, m.cohort) for m in analysis.objectives]
     table = [
-        [_e(m.objective), number(m.cohort), _e(", ".join(q.split("-", 1)[0].upper() for q in m.questions)),
-         _e(", ".join(m.not_mastered) or "-")]
+        [
+            _e(m.objective),
+            number(m.cohort),
+            _e(", ".join(q.split("-", 1)[0].upper() for q in m.questions)),
+            _e(", ".join(m.not_mastered) or "-"),
+        ]
         for m in analysis.objectives
     ]
     return (
@@ -255,7 +264,10 @@ def _learners_section(analysis: Analysis) -> str:
 def _standing_section(standing: Standing) -> str:
     rows = [[_e(learner), "not submitted"] for learner in standing.not_submitted]
     rows += [[_e(learner), _e(status)] for learner, status in sorted(standing.not_graded.items())]
-    rows += [[_e(learner), f"{counted(count, 'written answer')} to mark"] for learner, count in sorted(standing.to_mark.items())]
+    rows += [
+        [_e(learner), f"{counted(count, 'written answer')} to mark"]
+        for learner, count in sorted(standing.to_mark.items())
+    ]
     body = _table(["learner", "status"], rows) if rows else "<p class='ok'>Everyone has submitted and is marked.</p>"
     return "<h2 id='standing'>Not submitted, not graded, or waiting for marks</h2>" + body
 

@@ -112,7 +112,8 @@ class CohortReport:
             return
         self.overview.value = overview_html(self.analysis, self.course)
         labels = [
-            (f"{q.label}{' (flagged)' if q.stats.flags else ''}", index) for index, q in enumerate(self.analysis.questions)
+            (f"{q.label}{' (flagged)' if q.stats.flags else ''}", index)
+            for index, q in enumerate(self.analysis.questions)
         ]
         self.question.options = labels
         self.question.value = labels[0][1] if labels else None

@@ -161,7 +161,12 @@ def choose_in_zip(path: Path, notebook_name: str) -> tuple[zipfile.ZipInfo | Non
             chosen = max(named or members, key=lambda info: (_member_time(info), info.filename))
             if archive.testzip() is not None:
                 return None, [], "the zip is damaged (a file inside cannot be read): ask for it again"
-    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError) as error:  # RuntimeError covers unsupported compression
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        ValueError,
+        RuntimeError,
+    ) as error:  # RuntimeError covers unsupported compression
         return None, [], f"the zip cannot be opened ({type(error).__name__}): ask for it again"
     others = [info.filename for info in members if info is not chosen]
     return chosen, others, ""

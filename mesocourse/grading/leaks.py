@@ -7,8 +7,8 @@ text and outputs, HTML as text (tags removed), any other text file as is.
 """
 
 import base64
-import contextlib
 import binascii
+import contextlib
 import html
 import json
 import re

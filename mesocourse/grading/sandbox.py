@@ -192,7 +192,9 @@ class SandboxedExecute(Execute):
             message = "Not run: the notebook stopped its own kernel before this cell."
             for cell in nb.cells[self._index + 1 :]:
                 if cell.cell_type == "code":
-                    cell.outputs = [nbformat.v4.new_output("error", ename=DEAD_ERROR, evalue=message, traceback=[message])]
+                    cell.outputs = [
+                        nbformat.v4.new_output("error", ename=DEAD_ERROR, evalue=message, traceback=[message])
+                    ]
             return nb, resources if resources is not None else self.resources
         finally:
             self.timeout = self._cell_limit
