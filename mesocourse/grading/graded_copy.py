@@ -173,5 +173,7 @@ def learner_question_markdown(question: QuestionVersion) -> str:
     points = f"{question.points:g} point{'s' if question.points != 1 else ''}"
     lines = [f"### Question {question.number} ({points})", "", question.stem]
     if question.options:
-        lines += [""] + [f"- **{letter}.** {text}" for letter, text in zip(question.shown_letters, question.options, strict=False)]
+        lines += [""] + [
+            f"- **{letter}.** {text}" for letter, text in zip(question.shown_letters, question.options, strict=False)
+        ]
     return "\n".join(lines)

@@ -9,7 +9,8 @@
   in the source's cell layout with each answer written into its answer cell as a plain value (graded_copy.py).
 * HoldBackHiddenTests / ScoreAnswersAsData (autograde, around Execute): each course answer is read from the
   notebook as data before anything runs (in the learner's own version), the kernel runs test cells without their
-  hidden tests, and the score is decided afterwards in the grading process (scoring.py), whatever the submission's code did.
+  hidden tests, and the score is decided afterwards in the grading process (scoring.py), whatever the submission's
+  code did.
 * SealKeys (release, first): the public sources hold no key digest; each hidden test gets its digest here, from
   the solution and the clinic's secret, so the gradebook's copy is the only sealed one.
 * CheckCellMetadataOnce (autograde without a kernel): nbgrader's own metadata check with the schema checked once,
