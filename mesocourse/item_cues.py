@@ -75,10 +75,16 @@ def _graded_stem(prompt: str) -> str:
     return "\n".join(lines).strip()
 
 
-def assignment_items(source) -> list[Item]:
-    """The autograded items of a graded source notebook (an authoring.AssignmentSource); options are in fixed order."""
+def assignment_items(source, drawn=frozenset()) -> list[Item]:
+    """The autograded items of a graded source notebook (an authoring.AssignmentSource); options are in fixed order.
+
+    `drawn` lists the questions whose key each learner gets from their own draw (a patient, a call, a needle, a
+    sibling version): their source key says nothing about what a learner sees, so they are left out.
+    """
     items = []
     for question in source.autograded:
+        if question.grade_id in drawn:
+            continue
         options = OPTION_LINE.findall(question.prompt)
         letters = [letter for letter, _ in options]
         if question.kind == "number":

@@ -6,6 +6,7 @@ import pytest
 
 from mesocourse.bank import bank_names, course_bank
 from mesocourse.grading.authoring import read_assignment
+from mesocourse.grading.variants import drawn_questions
 from mesocourse.item_cues import (
     LETTER_SHARE_MAX,
     LONGEST_RIGHT_MAX,
@@ -24,8 +25,12 @@ ASSIGNMENTS = sorted((ROOT / "assignments").glob("*/*.ipynb"))
 
 
 def graded_items(path=None):
+    """The graded items with a fixed key: questions drawn per learner are left out, as `mesocourse cues` does."""
+    notebooks = [path] if path else ASSIGNMENTS
     return [
-        item for notebook in ([path] if path else ASSIGNMENTS) for item in assignment_items(read_assignment(notebook))
+        item
+        for notebook in notebooks
+        for item in assignment_items(read_assignment(notebook), drawn_questions(notebook.parent.name))
     ]
 
 

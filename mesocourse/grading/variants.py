@@ -155,6 +155,11 @@ def parameter_spec(assignment: str, grade_id: str, path: Path = SPEC_FILE) -> di
     return (_spec_file(path).get(assignment) or {}).get(grade_id)
 
 
+def drawn_questions(assignment: str, path: Path = SPEC_FILE) -> set[str]:
+    """Grade ids of the questions each learner gets in their own version (drawn values or a sibling)."""
+    return set(_spec_file(path).get(assignment) or {})
+
+
 def _render(template: str, words: dict) -> str:
     return template.format(**words).strip()
 
