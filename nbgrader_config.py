@@ -33,6 +33,7 @@ from mesocourse.grading.preprocessors import (
     TruncateLongOutput,
 )
 from mesocourse.grading.sandbox import SandboxedExecute
+from mesocourse.grading.untrusted import KeepOnlyVerdicts, MakeLearnerContentInert
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it reads this file)
 
@@ -101,10 +102,14 @@ c.Autograde.autograde_preprocessors = [
     SaveAutoGrades,
     AssignLatePenalties,
     CheckCellMetadata,
+    MakeLearnerContentInert,
 ]
 
-# Feedback never shows hidden tests or marking guides (nbgrader shows hidden tests by design).
-c.GenerateFeedback.preprocessors = [GetGrades, HideGradingCode, CSSHTMLHeaderPreprocessor]
+# Feedback never shows hidden tests or marking guides (nbgrader shows hidden tests by design), nor what learner
+# code printed: only the verdicts. Graded copies hold no learner script (MakeLearnerContentInert), and nbconvert
+# cleans HTML outputs again as it renders them.
+c.GenerateFeedback.preprocessors = [GetGrades, KeepOnlyVerdicts, HideGradingCode, CSSHTMLHeaderPreprocessor]
+c.HTMLExporter.sanitize_html = True
 
 # Submissions received by e-mail or upload: `mesocourse collect ASSIGNMENT FOLDER` copies them here first.
 c.ZipCollectApp.downloaded_directory = "grading/downloaded"
