@@ -22,6 +22,7 @@ from tqdm import tqdm
 from mesocourse.grading.course import Course, TrainerError, awaiting_marks, format_table
 from mesocourse.grading.sandbox import BUDGET_ERROR, DEAD_ERROR, SandboxMissing
 from mesocourse.grading.sandbox import tools as sandbox_tools
+from mesocourse.grading.submission_files import SET_ASIDE, set_aside_unsafe
 from mesocourse.grading.submissions import Inspection, inspect_submission
 
 STATUS_FILE = "autograde-status.json"
@@ -262,6 +263,7 @@ def autograde(
 
     results, to_grade = {}, []
     for learner in submitted:
+        set_aside = set_aside_unsafe(course.root, course.submitted_dir / learner / assignment_id, learner, assignment_id)
         try:
             inspection = inspect_submission(course, assignment_id, learner)
         except (Exception, RecursionError) as error:  # one odd notebook never stops the cohort (F-3)
@@ -272,6 +274,8 @@ def autograde(
         else:
             results[learner] = GradingResult(learner, GRADED, notes=inspection.notes, graded_at=stamp)
             to_grade.append(learner)
+        if set_aside:
+            results[learner].notes.insert(0, f"links set aside (not followed, in {SET_ASIDE}/): {', '.join(set_aside)}")
 
     log_path = course.reports_dir / assignment_id / "autograde.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)

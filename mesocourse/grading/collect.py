@@ -23,6 +23,7 @@ from pathlib import Path
 from nbgrader.plugins import FileNameCollectorPlugin
 
 from mesocourse.grading.course import Course, TrainerError, captured_output, format_table
+from mesocourse.grading.exchange_inbox import stage_inbound
 
 LEARNER_ID = re.compile(r"^[a-z0-9][a-z0-9._@-]*$")
 SEPARATORS = "_- ."
@@ -291,8 +292,19 @@ def collect_folder(course: Course, assignment_id: str, folder: Path | str) -> Co
     return result
 
 
-def collect_exchange(course: Course, assignment_id: str) -> list[str]:
-    """Collect submissions from the nbgrader exchange (JupyterHub set-ups); returns who is now submitted."""
+class ExchangeCollected(list):
+    """Who is now submitted (a list of learner ids), with notes per learner: refused folders, times, owners."""
+
+    def __init__(self, learners, notes):
+        super().__init__(learners)
+        self.notes: dict[str, list[str]] = notes
+
+
+def collect_exchange(course: Course, assignment_id: str) -> ExchangeCollected:
+    """Collect submissions from the nbgrader exchange (JupyterHub set-ups); returns who is now submitted.
+
+    Inbound folders are checked first (exchange_inbox.py): one holding a link is refused, times cannot be set back.
+    """
     course.require_released(assignment_id)
     api = course.api()
     if api.exchange_missing:
@@ -300,8 +312,18 @@ def collect_exchange(course: Course, assignment_id: str) -> list[str]:
             "The nbgrader exchange folder does not exist here (set Exchange.root in nbgrader_config.py), "
             "or collect the files you received with `mesocourse collect ASSIGNMENT FOLDER`."
         )
-    with captured_output():
-        outcome = api.collect(assignment_id, update=True)
+    inbound = Path(api.exchange_root) / course.course_id / "inbound"
+    inbox = stage_inbound(inbound, course.course_id, assignment_id)
+    try:
+        staged = course.api(**{"Exchange.root": str(inbox.root), "ExchangeCollect.check_owner": False})
+        with captured_output():
+            outcome = staged.collect(assignment_id, update=True)
+    finally:
+        shutil.rmtree(inbox.root, ignore_errors=True)
     if not outcome["success"]:
         raise TrainerError(f"nbgrader could not collect {assignment_id!r} from the exchange:\n{outcome.get('log', '')}")
-    return course.submitted_learners(assignment_id)
+    notes = {
+        learner: inbox.refused.get(learner, []) + inbox.notes.get(learner, [])
+        for learner in sorted({*inbox.refused, *inbox.notes})
+    }
+    return ExchangeCollected(course.submitted_learners(assignment_id), notes)

@@ -2,7 +2,7 @@
 
 Debian's `bubblewrap` (bwrap, the sandbox Flatpak uses) needs no daemon and no root: the kernel gets new user,
 PID, network, IPC and UTS namespaces, a read-only system and Python, the course engine (code only), and a
-private copy of the submission folder. The course folder, the gradebook, other submissions, the home folder and
+private copy of the submission's notebook (and answers file). The course folder, the gradebook, other submissions, the home folder and
 the network are simply not there. An address-space cap (prlimit) bounds memory, the whole notebook has a time
 budget, and the PID namespace ends every process the submission started when its kernel stops. The kernel talks
 to nbgrader over Unix sockets in a folder shared with the box (IPC transport), so no port is needed.
@@ -23,6 +23,7 @@ from nbgrader.preprocessors import Execute
 from traitlets import Integer
 
 import mesocourse
+from mesocourse.grading.submission_files import copy_for_sandbox
 
 INSTALL = "sudo apt-get install bubblewrap"
 ENGINE = "/opt/mesocourse-engine"
@@ -144,8 +145,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         shared, work = self._box / "sockets", self._box / "work"
         shared.mkdir()
         source = Path(kw.get("cwd") or os.getcwd())
-        # A copy, links kept as links: the submission can change only its own copy, which is thrown away.
-        shutil.copytree(source, work, symlinks=True)
+        # A copy of the notebook (and answers file) only, links never followed: the rest stays outside the box.
+        copy_for_sandbox(source, work)
         for folder in (shared, work):
             os.chmod(folder, 0o777)  # the kernel runs as an unmapped user and must create its sockets here
         # A signal would reach bwrap, not the kernel inside: interrupts go as messages on the control channel.
