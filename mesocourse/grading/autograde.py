@@ -20,7 +20,7 @@ import nbformat
 from tqdm import tqdm
 
 from mesocourse.grading.course import Course, TrainerError, awaiting_marks, format_table
-from mesocourse.grading.sandbox import BUDGET_ERROR, DEAD_ERROR, SandboxMissing
+from mesocourse.grading.sandbox import BUDGET_ERROR, DEAD_ERROR, FLOOD_ERROR, SandboxMissing
 from mesocourse.grading.sandbox import tools as sandbox_tools
 from mesocourse.grading.submission_files import SET_ASIDE, set_aside_unsafe
 from mesocourse.grading.submissions import Inspection, inspect_submission
@@ -146,9 +146,10 @@ def _graded_copy_notes(course: Course, assignment_id: str, learner: str, timeout
     if not path.is_file():
         return []
     notebook = nbformat.read(path, as_version=4)
-    notes, stopped, cut, not_run, dead = [], [], False, 0, 0
+    notes, stopped, cut, not_run, dead, flood = [], [], False, 0, 0, False
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
+            flood = flood or output.get("ename") == FLOOD_ERROR
             not_run += output.get("ename") == BUDGET_ERROR
             dead += output.get("ename") == DEAD_ERROR
             if output.get("ename") == "CellTimeoutError":
@@ -159,6 +160,8 @@ def _graded_copy_notes(course: Course, assignment_id: str, learner: str, timeout
         notes.append(f"stopped after {timeout:g} s (endless loop?): {', '.join(stopped)}")
     if cut:
         notes.append("very long output was cut in the graded copy")
+    if flood:
+        notes.append("printed more than the output allowed, so its kernel was stopped")
     if dead:
         notes.append(
             f"the notebook stopped its own kernel (e.g. exited Python or used all memory): {dead} later cells "

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 from jupyter_client.manager import AsyncKernelManager
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader.preprocessors import Execute
 from traitlets import Integer
 
@@ -30,6 +30,12 @@ ENGINE = "/opt/mesocourse-engine"
 WORK = "/home/learner/work"
 BUDGET_ERROR = "NotebookTimeBudget"
 DEAD_ERROR = "KernelStopped"
+FLOOD_ERROR = "OutputFlood"
+TIMEOUT_ERROR = "CellTimeoutError"
+# Messages that carry output, and how many bytes of it the grading process keeps per cell and per notebook.
+OUTPUT_MESSAGES = ("stream", "display_data", "execute_result", "update_display_data", "error")
+CELL_OUTPUT = 1_000_000
+NOTEBOOK_OUTPUT = 10_000_000
 # A clinic notebook's kernel needs a few hundred MB; 2 GiB of address space stops a runaway allocation.
 DEFAULT_MEMORY = 2 * 1024**3
 
@@ -169,13 +175,36 @@ class SandboxedKernelManager(AsyncKernelManager):
             self._box = None
 
 
+def _output_size(msg: dict) -> int:
+    """Characters of output one kernel message carries (0 for status and other messages)."""
+    if msg.get("msg_type") not in OUTPUT_MESSAGES:
+        return 0
+    content = msg.get("content", {})
+    values = [content.get("text", ""), *content.get("data", {}).values(), *content.get("traceback", [])]
+    return sum(len(value) if isinstance(value, str) else len(str(value)) for value in values)
+
+
+def _error(ename: str, message: str):
+    return nbformat.v4.new_output("error", ename=ename, evalue=message, traceback=[message])
+
+
 class SandboxedExecute(Execute):
-    """nbgrader's Execute in the sandbox, with a time budget for the whole notebook and a timeout never off."""
+    """nbgrader's Execute in the sandbox, with a time budget for the whole notebook and a timeout never off.
+
+    Output is counted while it streams in: past `cell_output` characters a cell's output is dropped, past
+    `notebook_output` the box is ended (a print loop would otherwise fill the grading process's memory). A cell
+    that ignores the interrupt after its timeout has its kernel ended too; either way the answers are scored.
+    """
 
     budget = Integer(300, help="Seconds the whole notebook may run; later cells are not run").tag(config=True)
+    cell_output = Integer(CELL_OUTPUT, help="Output characters kept per cell").tag(config=True)
+    notebook_output = Integer(NOTEBOOK_OUTPUT, help="Output characters after which the kernel is ended").tag(
+        config=True
+    )
 
     def __init__(self, **kwargs):
         kwargs.setdefault("kernel_manager_class", SandboxedKernelManager)
+        kwargs.setdefault("shutdown_kernel", "immediate")  # nothing in the box needs a graceful end
         super().__init__(**kwargs)
 
     def preprocess(self, nb, resources=None, km=None):
@@ -185,15 +214,25 @@ class SandboxedExecute(Execute):
         self._cell_limit = self.timeout if isinstance(self.timeout, int) and self.timeout >= 1 else 60
         self._deadline = time.monotonic() + max(1, self.budget)
         self._index = 0
+        self._sizes, self._total, self._flooded = {}, 0, False
         try:
             return super().preprocess(nb, resources, km)
-        except DeadKernelError:
-            # The box was ended from inside (os._exit, memory cap): the course's answers are scored as data all
-            # the same, so the cells that could not run are marked and grading goes on.
-            message = "Not run: the notebook stopped its own kernel before this cell."
+        except (DeadKernelError, CellTimeoutError) as stopped:
+            # The box was ended (os._exit, memory cap, an output flood) or its cell ignored the interrupt: the
+            # course's answers are scored as data all the same, so the cells that could not run are marked.
+            if self._flooded:
+                megabytes = self.notebook_output / 1e6
+                message = f"Not run: the notebook printed more than {megabytes:g} million characters."
+                nb.cells[self._index].setdefault("outputs", []).append(_error(FLOOD_ERROR, message))
+            elif isinstance(stopped, CellTimeoutError):
+                message = "Not run: a cell before it kept running after its time and its kernel was ended."
+                timed_out = f"Stopped after {self._cell_limit} s: the cell did not stop when interrupted."
+                nb.cells[self._index].setdefault("outputs", []).append(_error(TIMEOUT_ERROR, timed_out))
+            else:
+                message = "Not run: the notebook stopped its own kernel before this cell."
             for cell in nb.cells[self._index + 1 :]:
                 if cell.cell_type == "code":
-                    cell.outputs = [nbformat.v4.new_output("error", ename=DEAD_ERROR, evalue=message, traceback=[message])]
+                    cell.outputs = [_error(DEAD_ERROR, message)]
             return nb, resources if resources is not None else self.resources
         finally:
             self.timeout = self._cell_limit
@@ -204,7 +243,26 @@ class SandboxedExecute(Execute):
         left = self._deadline - time.monotonic()
         if cell.cell_type == "code" and left <= 0:
             message = f"Not run: the notebook used up its {self.budget} s of running time."
-            cell.outputs = [nbformat.v4.new_output("error", ename=BUDGET_ERROR, evalue=message, traceback=[message])]
+            cell.outputs = [_error(BUDGET_ERROR, message)]
             return cell, resources
         self.timeout = max(1, min(self._cell_limit, math.ceil(left)))
         return super().preprocess_cell(cell, resources, index)
+
+    def process_message(self, msg, cell, cell_index):
+        """Keep a cell's output up to its cap; past the notebook's cap end the box and keep nothing more."""
+        size = _output_size(msg)
+        if size:
+            self._sizes[cell_index] = self._sizes.get(cell_index, 0) + size
+            self._total += size
+            if self._total > self.notebook_output and not self._flooded:
+                self._flooded = True
+                self._end_box()
+            if self._flooded or self._sizes[cell_index] > self.cell_output:
+                return None
+        return super().process_message(msg, cell, cell_index)
+
+    def _end_box(self) -> None:
+        """Kill the box now (bwrap's PID namespace takes every process in it along); nbclient then sees it dead."""
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        if process is not None and process.poll() is None:
+            process.kill()
