@@ -28,6 +28,8 @@ from mesocourse.grading.submission_files import copy_for_sandbox
 INSTALL = "sudo apt-get install bubblewrap"
 ENGINE = "/opt/mesocourse-engine"
 WORK = "/home/learner/work"
+SUBMISSION = "/home/learner/submission"
+NOBODY = 65534
 BUDGET_ERROR = "NotebookTimeBudget"
 DEAD_ERROR = "KernelStopped"
 FLOOD_ERROR = "OutputFlood"
@@ -38,6 +40,12 @@ CELL_OUTPUT = 1_000_000
 NOTEBOOK_OUTPUT = 10_000_000
 # A clinic notebook's kernel needs a few hundred MB; 2 GiB of address space stops a runaway allocation.
 DEFAULT_MEMORY = 2 * 1024**3
+# Per box, not per process: processes and threads (RLIMIT_NPROC, counted inside the box's own user namespace),
+# and the size of each in-memory folder it may write (its working copy, /tmp, /dev/shm).
+DEFAULT_PROCESSES = 64
+DEFAULT_DISK = 128 * 1024**2
+# Copies the checked submission into the size-capped working folder, then becomes the kernel.
+COPY_THEN_RUN = 'cp -R "$0"/. . && exec "$@"'
 
 
 class SandboxMissing(RuntimeError):
@@ -75,17 +83,55 @@ def _system_binds() -> list[str]:
     return args
 
 
+def _python_prefixes() -> list[str]:
+    return [prefix for prefix in dict.fromkeys((sys.base_prefix, sys.prefix)) if not prefix.startswith("/usr")]
+
+
 def _python_binds() -> list[str]:
     """The Python environment read-only (it holds no course data), wherever it lives."""
-    args = []
-    for prefix in dict.fromkeys((sys.base_prefix, sys.prefix)):
-        if not prefix.startswith("/usr"):
-            args += ["--ro-bind", prefix, prefix]
-    return args
+    return [item for prefix in _python_prefixes() for item in ("--ro-bind", prefix, prefix)]
 
 
-def bwrap_command(bwrap: str, prlimit: str, kernel_cmd: list[str], work: Path, shared: Path, memory: int) -> list[str]:
-    """The full command: prlimit caps, then bwrap with only the system, Python, engine, copy and sockets."""
+def _open_parents(paths: list[str]) -> list[str]:
+    """The folders above each mount point, made passable (bwrap would make them 0700, shut to nobody)."""
+    parents = {str(parent) for path in paths for parent in Path(path).parents if str(parent) != "/"}
+    skip = ("/usr", "/proc", "/dev")
+    ordered = sorted((p for p in parents if p not in ("/tmp",) and not p.startswith(skip)), key=lambda p: p.count("/"))
+    return [item for parent in ordered for item in ("--perms", "0755", "--dir", parent)]
+
+
+def identity() -> tuple[list[str], list[str]]:
+    """bwrap's namespace flags, and what runs first inside the box, so that the box runs as an ordinary user.
+
+    As an ordinary trainer: a user namespace maps the box's nobody onto the trainer. As root, such a mapping would
+    be root to the kernel, which exempts root from RLIMIT_NPROC: bwrap then sets up the box without a user
+    namespace (so it can still bind a Python under /root) and setpriv makes it the real nobody before anything runs.
+    """
+    if os.geteuid() != 0:
+        return ["--unshare-all", "--uid", str(NOBODY), "--gid", str(NOBODY)], []
+    setpriv = shutil.which("setpriv")
+    if not setpriv:
+        raise SandboxMissing(f"Grading as root needs setpriv (util-linux) to run the box as nobody: `{INSTALL}`.")
+    namespaces = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
+    drop = [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--inh-caps=-all"]
+    return namespaces, [*drop, "--bounding-set=-all", "--"]
+
+
+def bwrap_command(
+    bwrap: str,
+    prlimit: str,
+    kernel_cmd: list[str],
+    work: Path,
+    shared: Path,
+    memory: int,
+    processes: int = DEFAULT_PROCESSES,
+    disk: int = DEFAULT_DISK,
+) -> list[str]:
+    """The full command: prlimit caps, then bwrap with only the system, Python, engine, copy and sockets.
+
+    The submission is bound read-only and copied into a size-capped tmpfs; /tmp and /dev/shm are capped tmpfs
+    too, and prlimit inside the box caps its processes (inside, so it counts the box's own user only).
+    """
     engine = Path(mesocourse.__file__).resolve().parent
     environment = {
         "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
@@ -94,7 +140,11 @@ def bwrap_command(bwrap: str, prlimit: str, kernel_cmd: list[str], work: Path, s
         "LANG": "C.UTF-8",
         "MPLBACKEND": "Agg",
         "PYTHONDONTWRITEBYTECODE": "1",
+        # One thread per numerical library: threads count against the box's process limit.
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
     }
+    namespaces, inside = identity()
     return [
         prlimit,
         f"--as={memory}",
@@ -102,34 +152,40 @@ def bwrap_command(bwrap: str, prlimit: str, kernel_cmd: list[str], work: Path, s
         f"--fsize={256 * 1024**2}",
         "--",
         bwrap,
-        "--unshare-all",
-        "--uid",
-        "65534",
-        "--gid",
-        "65534",
+        *namespaces,
         "--die-with-parent",
         "--new-session",
         "--clearenv",
         *[item for name, value in environment.items() for item in ("--setenv", name, value)],
         *_system_binds(),
-        *_python_binds(),
         "--proc",
         "/proc",
         "--dev",
         "/dev",
-        "--tmpfs",
-        "/tmp",
+        *["--perms", "1777", "--size", str(disk // 2), "--tmpfs", "/dev/shm"],
+        *["--perms", "1777", "--size", str(disk), "--tmpfs", "/tmp"],
+        *_open_parents([*_python_prefixes(), f"{ENGINE}/mesocourse", SUBMISSION, WORK, str(shared)]),
+        *_python_binds(),
         "--ro-bind",
         str(engine),
         f"{ENGINE}/mesocourse",
-        "--bind",
+        "--ro-bind",
         str(work),
-        WORK,
+        SUBMISSION,
+        *["--perms", "1777", "--size", str(disk), "--tmpfs", WORK],
         "--bind",
         str(shared),
         str(shared),
         "--chdir",
         WORK,
+        *inside,
+        prlimit,
+        f"--nproc={processes}",
+        "--",
+        "/bin/sh",
+        "-c",
+        COPY_THEN_RUN,
+        SUBMISSION,
         *kernel_cmd,
     ]
 
@@ -138,6 +194,8 @@ class SandboxedKernelManager(AsyncKernelManager):
     """A kernel started inside bubblewrap, on a private copy of its folder, reached over Unix sockets."""
 
     memory = Integer(DEFAULT_MEMORY, help="Address-space cap of the kernel, in bytes").tag(config=True)
+    processes = Integer(DEFAULT_PROCESSES, help="Processes and threads the whole box may run").tag(config=True)
+    disk = Integer(DEFAULT_DISK, help="Bytes the box may write in its working folder, and in /tmp").tag(config=True)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -153,19 +211,30 @@ class SandboxedKernelManager(AsyncKernelManager):
         source = Path(kw.get("cwd") or os.getcwd())
         # A copy of the notebook (and answers file) only, links never followed: the rest stays outside the box.
         copy_for_sandbox(source, work)
-        for folder in (shared, work):
-            os.chmod(folder, 0o777)  # the kernel runs as an unmapped user and must create its sockets here
+        self._nobody = os.geteuid() == 0
+        if self._nobody:
+            # The box runs as nobody: it may pass through the box folder and own its two folders, nothing else.
+            os.chmod(self._box, 0o711)
+            for path in (shared, work, *work.iterdir()):
+                os.chown(path, NOBODY, NOBODY)
+        else:
+            for folder in (shared, work):
+                os.chmod(folder, 0o777)  # the kernel runs as an unmapped user and must create its sockets here
         # A signal would reach bwrap, not the kernel inside: interrupts go as messages on the control channel.
         self.kernel_spec.interrupt_mode = "message"
         self.connection_file = str(shared / "kernel.json")
         self.ip = str(shared / "kernel-ipc")
-        return await super()._async_pre_start_kernel(**kw)
+        started = await super()._async_pre_start_kernel(**kw)
+        if self._nobody:
+            os.chown(self.connection_file, NOBODY, NOBODY)  # its key stays 0600, readable by the box alone
+        return started
 
     def format_kernel_cmd(self, extra_arguments=None):
         """The kernel's own command, wrapped in prlimit and bwrap."""
         kernel_cmd = super().format_kernel_cmd(extra_arguments)
         bwrap, prlimit = self._tools
-        return bwrap_command(bwrap, prlimit, kernel_cmd, self._box / "work", self._box / "sockets", self.memory)
+        work, shared = self._box / "work", self._box / "sockets"
+        return bwrap_command(bwrap, prlimit, kernel_cmd, work, shared, self.memory, self.processes, self.disk)
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         """Remove the private copy and the sockets once the kernel is gone."""
