@@ -228,3 +228,28 @@ def test_an_exchange_time_is_never_earlier_than_the_folder_on_the_trainers_disk(
     filed = (course.submitted_dir / "mallory" / "foundations" / "timestamp.txt").read_text().strip()
     assert parse_utc(filed).timestamp() >= round_["late_folder_time"] - 1
     assert parse_utc(filed).timestamp() <= time.time()
+
+
+# N6: a zip bomb costs nobody else their submission -----------------------------------------------------------
+
+
+def test_a_zip_bomb_in_the_batch_is_refused_and_alice_is_filed(round_, tmp_path):
+    """mallory.zip unpacks to 60 MB of spaces: refused with a note, alice's notebook beside it is filed."""
+    import zipfile
+
+    from mesocourse.grading.collect import collect_folder
+
+    course = round_["course"]
+    inbox = tmp_path / "received"
+    (inbox / "alice").mkdir(parents=True)
+    nbformat.write(_answered(course, KEY), inbox / "alice" / "foundations.ipynb")
+    with zipfile.ZipFile(inbox / "mallory-bomb.zip", "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("foundations.ipynb", "w", force_zip64=True) as member:
+            member.write(nbformat.writes(_answered(course, KEY)).encode()[:-2])
+            for _ in range(60):
+                member.write(b" " * 2**20)
+            member.write(b"}\n")
+    result = collect_folder(course, "foundations", inbox)
+    assert (course.submitted_dir / "alice" / "foundations" / "foundations.ipynb").is_file()
+    assert any("unpacks to" in note for note in result.notes["mallory-bomb"])
+    assert not (course.submitted_dir / "mallory-bomb").exists()
