@@ -90,7 +90,8 @@ c.Autograde.sanitize_preprocessors = [
 ]
 # The course's answers are read as data and scored here, after the kernel ran without hidden tests or keys.
 # The submission's code runs in bubblewrap (mesocourse/grading/sandbox.py): a private copy, no course folder,
-# gradebook, home or network, 2 GiB of memory and 300 s for the whole notebook.
+# gradebook, home or network, 2 GiB of memory per process, 64 processes, 128 MB of files, 300 s for the whole
+# notebook and 10 M characters of output.
 c.Autograde.autograde_preprocessors = [
     HoldBackHiddenTests,
     SandboxedExecute,

@@ -1,11 +1,14 @@
 """The box a submission's code runs in during autograde: bubblewrap, with a private copy and nothing else.
 
-Debian's `bubblewrap` (bwrap, the sandbox Flatpak uses) needs no daemon and no root: the kernel gets new user,
-PID, network, IPC and UTS namespaces, a read-only system and Python, the course engine (code only), and a
-private copy of the submission's notebook (and answers file). The course folder, the gradebook, other submissions, the home folder and
-the network are simply not there. An address-space cap (prlimit) bounds memory, the whole notebook has a time
-budget, and the PID namespace ends every process the submission started when its kernel stops. The kernel talks
-to nbgrader over Unix sockets in a folder shared with the box (IPC transport), so no port is needed.
+Debian's `bubblewrap` (bwrap, the sandbox Flatpak uses) needs no daemon: the kernel gets new PID, network, IPC and
+UTS namespaces (and a user namespace, unless grading runs as root: then setpriv makes the box the real nobody), a
+read-only system and Python, the course engine (code only), and a copy of the submission's notebook (and answers
+file) on a size-capped tmpfs. The course folder, the gradebook, other submissions, the home folder and the network
+are simply not there. Limits: address space per process (prlimit), 64 processes for the whole box, 128 MB in each
+of its working folder and /tmp (64 MB in /dev/shm), a time budget for the whole notebook, output capped as it
+streams; the PID namespace ends every process the submission started when its kernel stops. Not capped: the sum of
+the box's processes' memory (that needs cgroups, e.g. systemd-run -p MemoryMax, where systemd runs the machine).
+The kernel talks to nbgrader over Unix sockets in a folder shared with the box (IPC transport), so no port is needed.
 """
 
 import math
