@@ -41,6 +41,7 @@ TIMEOUT_ERROR = "CellTimeoutError"
 OUTPUT_MESSAGES = ("stream", "display_data", "execute_result", "update_display_data", "error")
 CELL_OUTPUT = 1_000_000
 NOTEBOOK_OUTPUT = 10_000_000
+CUT_NOTE = f"\n… [output cut here: more than {CELL_OUTPUT:,} characters]\n"
 # A clinic notebook's kernel needs a few hundred MB; 2 GiB of address space stops a runaway allocation.
 DEFAULT_MEMORY = 2 * 1024**3
 # Per box, not per process: processes and threads (RLIMIT_NPROC, counted inside the box's own user namespace),
@@ -324,13 +325,20 @@ class SandboxedExecute(Execute):
         """Keep a cell's output up to its cap; past the notebook's cap end the box and keep nothing more."""
         size = _output_size(msg)
         if size:
-            self._sizes[cell_index] = self._sizes.get(cell_index, 0) + size
+            before = self._sizes.get(cell_index, 0)
+            self._sizes[cell_index] = before + size
             self._total += size
             if self._total > self.notebook_output and not self._flooded:
                 self._flooded = True
                 self._end_box()
-            if self._flooded or self._sizes[cell_index] > self.cell_output:
+            if before > self.cell_output:
                 return None
+            if self._sizes[cell_index] > self.cell_output:
+                # The first message past the cap: what fits of it, then one line saying the rest was cut.
+                self._sizes[cell_index] = self.cell_output + 1
+                kept = msg["content"].get("text", "")[: max(0, self.cell_output - before)]
+                cut = {**msg, "msg_type": "stream", "content": {"name": "stdout", "text": kept + CUT_NOTE}}
+                return super().process_message(cut, cell, cell_index)
         return super().process_message(msg, cell, cell_index)
 
     def _end_box(self) -> None:

@@ -8,6 +8,7 @@ outputs are cleaned the same way and script outputs dropped. Feedback then shows
 process wrote (the verdicts), never what learner code printed, so nothing the box could reach is sent.
 """
 
+import bleach
 from nbconvert.filters.markdown import markdown2html
 from nbconvert.filters.strings import clean_html
 from nbgrader.preprocessors import NbGraderPreprocessor
@@ -15,12 +16,22 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 # Shown as they are: plain text and pictures cannot run anything.
 SAFE_MIME = {"text/plain", "image/png", "image/jpeg", "image/gif"}
 CLEANED_MIME = {"text/html"}
+# What rendered markdown needs, nothing that runs: bleach's own list plus text structure (no img, style, form or id).
+MARKDOWN_TAGS = {*bleach.ALLOWED_TAGS, "p", "br", "hr", "pre", "span", "div", "del", "sup", "sub"}
+MARKDOWN_TAGS |= {"h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td"}
+MARKDOWN_ATTRIBUTES = {**bleach.ALLOWED_ATTRIBUTES, "th": ["align"], "td": ["align"], "*": ["class"]}
 DROPPED_NOTE = "[output not shown: {kinds} from the submission cannot be shown safely]"
 
 
 def safe_markdown(source: str) -> str:
-    """Markdown rendered to HTML and cleaned by bleach; markdown renders clean HTML unchanged."""
-    return clean_html(markdown2html(source))
+    """The markdown as written when it renders to clean HTML, else its rendering cleaned by bleach.
+
+    bleach with text structure allowed (paragraphs, headings, lists, tables, links to http/https/mailto only);
+    HTML passes through markdown unchanged, so formgrader and feedback show the cleaned page.
+    """
+    rendered = markdown2html(source)
+    cleaned = bleach.clean(rendered, tags=MARKDOWN_TAGS, attributes=MARKDOWN_ATTRIBUTES, strip_comments=True)
+    return source if cleaned == rendered else cleaned
 
 
 def inert_outputs(outputs: list) -> list:
