@@ -33,6 +33,7 @@ from mesocourse.grading.preprocessors import (
     TruncateLongOutput,
 )
 from mesocourse.grading.sandbox import SandboxedExecute
+from mesocourse.grading.untrusted import KeepOnlyVerdicts, MakeLearnerContentInert
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it reads this file)
 
@@ -92,7 +93,8 @@ c.Autograde.sanitize_preprocessors = [
 ]
 # The course's answers are read as data and scored here, after the kernel ran without hidden tests or keys.
 # The submission's code runs in bubblewrap (mesocourse/grading/sandbox.py): a private copy, no course folder,
-# gradebook, home or network, 2 GiB of memory and 300 s for the whole notebook.
+# gradebook, home or network, 2 GiB of memory per process, 64 processes, 128 MB of files, 300 s for the whole
+# notebook and 10 M characters of output.
 c.Autograde.autograde_preprocessors = [
     HoldBackHiddenTests,
     SandboxedExecute,
@@ -104,10 +106,14 @@ c.Autograde.autograde_preprocessors = [
     SaveAutoGrades,
     AssignLatePenalties,
     CheckCellMetadata,
+    MakeLearnerContentInert,
 ]
 
-# Feedback never shows hidden tests or marking guides (nbgrader shows hidden tests by design).
-c.GenerateFeedback.preprocessors = [GetGrades, HideGradingCode, CSSHTMLHeaderPreprocessor]
+# Feedback never shows hidden tests or marking guides (nbgrader shows hidden tests by design), nor what learner
+# code printed: only the verdicts. Graded copies hold no learner script (MakeLearnerContentInert), and nbconvert
+# cleans HTML outputs again as it renders them.
+c.GenerateFeedback.preprocessors = [GetGrades, KeepOnlyVerdicts, HideGradingCode, CSSHTMLHeaderPreprocessor]
+c.HTMLExporter.sanitize_html = True
 
 # Submissions received by e-mail or upload: `mesocourse collect ASSIGNMENT FOLDER` copies them here first.
 c.ZipCollectApp.downloaded_directory = "grading/downloaded"

@@ -158,6 +158,8 @@ def _collect(args) -> int:
     assignment = course.require_assignment(args.assignment)
     if args.exchange:
         learners = collect_exchange(course, assignment)
+        for learner, notes in learners.notes.items():
+            print(f"  {learner}: {'; '.join(notes)}")
         print(f"Collected from the exchange; {len(learners)} learners have submitted {assignment}.")
         return 0
     if not args.folder:

@@ -10,6 +10,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 c = get_config()  # noqa: F821 (provided by Jupyter when it reads this file)
 
+# formgrader renders learners' graded notebooks on this server, with the trainer's rights: nbconvert cleans their
+# HTML (the graded copies are made inert at autograde, mesocourse/grading/untrusted.py, this is the second guard).
+c.HTMLExporter.sanitize_html = True
+
 c.LabApp.app_settings_dir = str(HERE.parent / "lab-settings")
 
 c.ServerApp.jpserver_extensions = {

@@ -25,8 +25,9 @@ import nbformat
 from tqdm import tqdm
 
 from mesocourse.grading.course import Course, TrainerError, awaiting_marks, format_table
-from mesocourse.grading.sandbox import BUDGET_ERROR, DEAD_ERROR, SandboxMissing
+from mesocourse.grading.sandbox import BUDGET_ERROR, DEAD_ERROR, FLOOD_ERROR, SandboxMissing
 from mesocourse.grading.sandbox import tools as sandbox_tools
+from mesocourse.grading.submission_files import SET_ASIDE, set_aside_unsafe
 from mesocourse.grading.submissions import Inspection, inspect_submission
 from mesocourse.words import counted
 
@@ -197,9 +198,10 @@ def _graded_copy_notes(course: Course, assignment_id: str, learner: str, timeout
     if not path.is_file():
         return []
     notebook = nbformat.read(path, as_version=4)
-    notes, stopped, cut, not_run, dead = [], [], False, 0, 0
+    notes, stopped, cut, not_run, dead, flood = [], [], False, 0, 0, False
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
+            flood = flood or output.get("ename") == FLOOD_ERROR
             not_run += output.get("ename") == BUDGET_ERROR
             dead += output.get("ename") == DEAD_ERROR
             if output.get("ename") == "CellTimeoutError":
@@ -210,6 +212,8 @@ def _graded_copy_notes(course: Course, assignment_id: str, learner: str, timeout
         notes.append(f"stopped after {timeout:g} s (endless loop?): {', '.join(stopped)}")
     if cut:
         notes.append("very long output was cut in the graded copy")
+    if flood:
+        notes.append("printed more than the output allowed, so its kernel was stopped")
     if dead:
         notes.append(
             f"the notebook stopped its own kernel (e.g. exited Python or used all memory): {dead} later cells "
@@ -320,6 +324,9 @@ def autograde(
     results, to_grade, here = {}, [], []
     answer_form = _is_answer_form(course, assignment_id) and not run_every_notebook
     for learner in submitted:
+        set_aside = set_aside_unsafe(
+            course.root, course.submitted_dir / learner / assignment_id, learner, assignment_id
+        )
         try:
             inspection = inspect_submission(course, assignment_id, learner)
         except (Exception, RecursionError) as error:  # one odd notebook never stops the cohort (F-3)
@@ -330,6 +337,8 @@ def autograde(
         else:
             results[learner] = GradingResult(learner, GRADED, notes=inspection.notes, graded_at=stamp)
             (here if answer_form and not inspection.added_code else to_grade).append(learner)
+        if set_aside:
+            results[learner].notes.insert(0, f"links set aside (not followed, in {SET_ASIDE}/): {', '.join(set_aside)}")
 
     log_path = course.reports_dir / assignment_id / "autograde.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)

@@ -24,7 +24,10 @@ from nbgrader.plugins import FileNameCollectorPlugin
 
 from mesocourse.grading.answer_sheet import ANSWERS_FILE, MAX_BYTES
 from mesocourse.grading.course import Course, TrainerError, captured_output, format_table
+from mesocourse.grading.exchange_inbox import stage_inbound
 
+# A clinic notebook with its figures is a few MB; anything far larger unpacked is a zip bomb or a mistake.
+MAX_NOTEBOOK_BYTES = 50 * 1024**2
 LEARNER_ID = re.compile(r"^[a-z0-9][a-z0-9._@-]*$")
 SEPARATORS = "_- ."
 
@@ -46,6 +49,14 @@ def learner_id(name: str) -> str:
 def is_mac_debris(parts) -> bool:
     """Finder's resource forks (__MACOSX/, ._name) look like notebooks but are not."""
     return any(part == "__MACOSX" or part.startswith("._") for part in parts)
+
+
+def person_key(name: str, assignment_id: str = "") -> str:
+    """A name compared as learner_id compares it, accents kept: "Bob_foundations" is bob, Zoé is not Zoë."""
+    text = unicodedata.normalize("NFC", name).casefold()
+    if assignment_id:
+        text = text.replace(assignment_id.casefold(), " ")
+    return re.sub(r"[\s_.-]+", "-", text).strip("-")
 
 
 def learner_from_file_name(stem: str, assignment_id: str) -> str:
@@ -114,21 +125,23 @@ def plan_collection(folder: Path, assignment_id: str) -> CollectPlan:
             plan.ignored.append(f"{relative} (not a notebook or zip)")
             continue
         if len(relative.parts) > 1:
-            learner, name = learner_id(relative.parts[0]), relative.parts[0]
+            learner, name = learner_id(relative.parts[0]), person_key(relative.parts[0])
         else:
-            learner, name = learner_from_file_name(path.stem, assignment_id), path.stem
+            learner, name = learner_from_file_name(path.stem, assignment_id), person_key(path.stem, assignment_id)
         if not learner:
             plan.ignored.append(f"{relative} (cannot tell whose it is: put it in a folder named after the learner)")
             continue
         candidates.setdefault(learner, []).append(path)
-        names.setdefault(learner, set()).add(unicodedata.normalize("NFC", name).casefold())
+        names.setdefault(learner, set()).add(name)
     for learner, paths in candidates.items():
         if len(names[learner]) > 1:
             # Zoé and Zoë are two people: refuse to guess rather than grade one and drop the other.
             shown = ", ".join(str(path.relative_to(folder)) for path in paths)
             plan.ignored.append(f"{shown} (different names give the same id {learner!r}: rename one and collect again)")
             continue
-        newest = max(paths, key=lambda path: (path.stat().st_mtime, str(path)))
+        # A learner's own folder wins over a loose file that names them; then the newest.
+        in_folder = [path for path in paths if len(path.relative_to(folder).parts) > 1]
+        newest = max(in_folder or paths, key=lambda path: (path.stat().st_mtime, str(path)))
         plan.chosen[learner] = newest
         others = [str(path.relative_to(folder)) for path in paths if path != newest]
         if others:
@@ -159,6 +172,15 @@ def choose_in_zip(path: Path, notebook_name: str) -> tuple[zipfile.ZipInfo | Non
                 return None, [], "no notebook inside the zip"
             named = [info for info in members if Path(info.filename).name == notebook_name]
             chosen = max(named or members, key=lambda info: (_member_time(info), info.filename))
+            if chosen.file_size > MAX_NOTEBOOK_BYTES:
+                return (
+                    None,
+                    [],
+                    (
+                        f"its notebook unpacks to {chosen.file_size / 1024**2:,.0f} MB (more than "
+                        f"{MAX_NOTEBOOK_BYTES // 1024**2} MB): ask for the notebook itself"
+                    ),
+                )
             if archive.testzip() is not None:
                 return None, [], "the zip is damaged (a file inside cannot be read): ask for it again"
     except (
@@ -170,6 +192,22 @@ def choose_in_zip(path: Path, notebook_name: str) -> tuple[zipfile.ZipInfo | Non
         return None, [], f"the zip cannot be opened ({type(error).__name__}): ask for it again"
     others = [info.filename for info in members if info is not chosen]
     return chosen, others, ""
+
+
+def unpack_member(path: Path, member: zipfile.ZipInfo, target: Path) -> str:
+    """Copy one zip member to a file in pieces, never more than the notebook limit; why not, or ""."""
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(member) as reading, open(target, "wb") as writing:
+            copied = 0
+            while piece := reading.read(1024**2):
+                copied += len(piece)
+                if copied > MAX_NOTEBOOK_BYTES:
+                    raise ValueError("too large")
+                writing.write(piece)
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError, MemoryError) as error:
+        target.unlink(missing_ok=True)
+        return f"its notebook could not be unpacked ({type(error).__name__}): ask for the notebook itself"
+    return ""
 
 
 @dataclass
@@ -241,8 +279,11 @@ def collect_folder(course: Course, assignment_id: str, folder: Path | str) -> Co
             if problem:
                 refused[learner] = problem
                 continue
+            problem = unpack_member(path, member, target)
+            if problem:
+                refused[learner] = problem
+                continue
             with zipfile.ZipFile(path) as opened:
-                target.write_bytes(opened.read(member))
                 sheets[learner] = _zipped_sheet(opened, member)
             sent_at[learner] = _member_time(member)
             if others:
@@ -319,8 +360,19 @@ def _zipped_sheet(opened: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes | N
     return opened.read(info)[: 10 * MAX_BYTES] if info.file_size <= 10 * MAX_BYTES else b"{}"
 
 
-def collect_exchange(course: Course, assignment_id: str) -> list[str]:
-    """Collect submissions from the nbgrader exchange (JupyterHub set-ups); returns who is now submitted."""
+class ExchangeCollected(list):
+    """Who is now submitted (a list of learner ids), with notes per learner: refused folders, times, owners."""
+
+    def __init__(self, learners, notes):
+        super().__init__(learners)
+        self.notes: dict[str, list[str]] = notes
+
+
+def collect_exchange(course: Course, assignment_id: str) -> ExchangeCollected:
+    """Collect submissions from the nbgrader exchange (JupyterHub set-ups); returns who is now submitted.
+
+    Inbound folders are checked first (exchange_inbox.py): one holding a link is refused, times cannot be set back.
+    """
     course.require_released(assignment_id)
     api = course.api()
     if api.exchange_missing:
@@ -328,8 +380,18 @@ def collect_exchange(course: Course, assignment_id: str) -> list[str]:
             "The nbgrader exchange folder does not exist here (set Exchange.root in nbgrader_config.py), "
             "or collect the files you received with `mesocourse collect ASSIGNMENT FOLDER`."
         )
-    with captured_output():
-        outcome = api.collect(assignment_id, update=True)
+    inbound = Path(api.exchange_root) / course.course_id / "inbound"
+    inbox = stage_inbound(inbound, course.course_id, assignment_id)
+    try:
+        staged = course.api(**{"Exchange.root": str(inbox.root), "ExchangeCollect.check_owner": False})
+        with captured_output():
+            outcome = staged.collect(assignment_id, update=True)
+    finally:
+        shutil.rmtree(inbox.root, ignore_errors=True)
     if not outcome["success"]:
         raise TrainerError(f"nbgrader could not collect {assignment_id!r} from the exchange:\n{outcome.get('log', '')}")
-    return course.submitted_learners(assignment_id)
+    notes = {
+        learner: inbox.refused.get(learner, []) + inbox.notes.get(learner, [])
+        for learner in sorted({*inbox.refused, *inbox.notes})
+    }
+    return ExchangeCollected(course.submitted_learners(assignment_id), notes)

@@ -3,7 +3,7 @@
 nbgrader's generate_feedback makes the HTML (with HideGradingCode from nbgrader_config.py removing hidden tests
 and marking guides and adding a results table); the page is then reworded for clinic staff ("Question 3: 0 of 1
 point" instead of "Test cell (Score: 0.0 / 1.0)") and every file is scanned by the leak guard before anyone
-sends it. A file that fails the scan is deleted.
+sends it. A learner whose page fails the scan has their feedback withheld (deleted, with a note); the others get theirs.
 """
 
 import re
@@ -13,7 +13,7 @@ from pathlib import Path
 from mesocourse.grading.authoring import question_label
 from mesocourse.grading.course import Course, TrainerError, awaiting_marks, captured_output, format_table
 from mesocourse.grading.feedback_page import readable_feedback_html
-from mesocourse.grading.leaks import scan_feedback
+from mesocourse.grading.leaks import withhold_leaking_feedback
 
 TOC_ENTRY = re.compile(
     r'<a href="#(?P<id>[^"]+)">(?:Test cell|Written response|Coding free-response|Task)</a> '
@@ -109,14 +109,10 @@ def generate_feedback(course: Course, assignment_id: str, learners=None, exchang
         unmarked = _unmarked(course, assignment_id, learner)
         if unmarked:
             result.unmarked[learner] = unmarked
-    leaks = scan_feedback(course, [assignment_id])
-    if leaks:
-        for leak in leaks:
-            (course.root / leak.where).unlink(missing_ok=True)
-        raise TrainerError(
-            "Feedback held grading material, so those files were deleted (nothing was sent):\n  - "
-            + "\n  - ".join(map(str, leaks))
-        )
+    for learner, reason in withhold_leaking_feedback(course, assignment_id).items():
+        result.files.pop(learner, None)
+        result.unmarked.pop(learner, None)
+        result.skipped[learner] = reason
     if exchange:
         if api.exchange_missing:
             raise TrainerError("Feedback is in grading/feedback, but the nbgrader exchange folder is missing.")

@@ -12,6 +12,7 @@ import contextlib
 import html
 import json
 import re
+import shutil
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -232,8 +233,7 @@ def scan_files(course: Course, paths, target: str, found: list[Signature] | None
     leaks = []
     for path in paths:
         path = Path(path)
-        if path.suffix not in TEXT_SUFFIXES:
-            continue
+        # Every file whatever its name: a learner's extra file may be called anything (notes.dat).
         raw = path.read_text(encoding="utf-8", errors="replace")
         where = str(path.relative_to(course.root)) if path.is_relative_to(course.root) else str(path)
         owner = assignment if assignment is not None else assignment_of(course, path)
@@ -277,3 +277,21 @@ def scan_bundle(course: Course, bundle: Path) -> list[Leak]:
             owner = parts[1] if len(parts) > 2 and parts[0] == "assignments" else ""
             leaks += scan_text(f"{bundle.name}:{member}", readable_text(member, raw), found, BUNDLE, owner)
     return leaks
+
+
+def withhold_leaking_feedback(course: Course, assignment_id: str) -> dict[str, str]:
+    """Scan the assignment's feedback; each learner whose files leak loses their whole feedback folder, nobody else.
+
+    Returns learner -> why their page was withheld (one learner's leak never holds back the others' feedback).
+    """
+    withheld: dict[str, list[Leak]] = {}
+    for leak in scan_feedback(course, [assignment_id]):
+        learner = Path(leak.where).relative_to(course.feedback_dir.relative_to(course.root)).parts[0]
+        withheld.setdefault(learner, []).append(leak)
+    for learner in withheld:
+        shutil.rmtree(course.feedback_dir / learner / assignment_id, ignore_errors=True)
+    return {
+        learner: "withheld: it held grading material (" + "; ".join(f"{leak.kind}" for leak in leaks[:3]) + "); "
+        "look at their submission"
+        for learner, leaks in withheld.items()
+    }

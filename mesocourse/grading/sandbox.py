@@ -1,11 +1,14 @@
 """The box a submission's code runs in during autograde: bubblewrap, with a private copy and nothing else.
 
-Debian's `bubblewrap` (bwrap, the sandbox Flatpak uses) needs no daemon and no root: the kernel gets new user,
-PID, network, IPC and UTS namespaces, a read-only system and Python, the course engine (code only), and a
-private copy of the submission folder. The course folder, the gradebook, other submissions, the home folder and
-the network are simply not there. An address-space cap (prlimit) bounds memory, the whole notebook has a time
-budget, and the PID namespace ends every process the submission started when its kernel stops. The kernel talks
-to nbgrader over Unix sockets in a folder shared with the box (IPC transport), so no port is needed.
+Debian's `bubblewrap` (bwrap, the sandbox Flatpak uses) needs no daemon: the kernel gets new PID, network, IPC and
+UTS namespaces (and a user namespace, unless grading runs as root: then setpriv makes the box the real nobody), a
+read-only system and Python, the course engine (code only), and a copy of the submission's notebook (and answers
+file) on a size-capped tmpfs. The course folder, the gradebook, other submissions, the home folder and the network
+are simply not there. Limits: address space per process (prlimit), 64 processes for the whole box, 128 MB in each
+of its working folder and /tmp (64 MB in /dev/shm), a time budget for the whole notebook, output capped as it
+streams; the PID namespace ends every process the submission started when its kernel stops. Not capped: the sum of
+the box's processes' memory (that needs cgroups, e.g. systemd-run -p MemoryMax, where systemd runs the machine).
+The kernel talks to nbgrader over Unix sockets in a folder shared with the box (IPC transport), so no port is needed.
 """
 
 import math
@@ -18,19 +21,35 @@ from pathlib import Path
 
 import nbformat
 from jupyter_client.manager import AsyncKernelManager
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader.preprocessors import Execute
 from traitlets import Integer
 
 import mesocourse
+from mesocourse.grading.submission_files import copy_for_sandbox
 
 INSTALL = "sudo apt-get install bubblewrap"
 ENGINE = "/opt/mesocourse-engine"
 WORK = "/home/learner/work"
+SUBMISSION = "/home/learner/submission"
+NOBODY = 65534
 BUDGET_ERROR = "NotebookTimeBudget"
 DEAD_ERROR = "KernelStopped"
+FLOOD_ERROR = "OutputFlood"
+TIMEOUT_ERROR = "CellTimeoutError"
+# Messages that carry output, and how many bytes of it the grading process keeps per cell and per notebook.
+OUTPUT_MESSAGES = ("stream", "display_data", "execute_result", "update_display_data", "error")
+CELL_OUTPUT = 1_000_000
+NOTEBOOK_OUTPUT = 10_000_000
+CUT_NOTE = f"\n… [output cut here: more than {CELL_OUTPUT:,} characters]\n"
 # A clinic notebook's kernel needs a few hundred MB; 2 GiB of address space stops a runaway allocation.
 DEFAULT_MEMORY = 2 * 1024**3
+# Per box, not per process: processes and threads (RLIMIT_NPROC, counted inside the box's own user namespace),
+# and the size of each in-memory folder it may write (its working copy, /tmp, /dev/shm).
+DEFAULT_PROCESSES = 64
+DEFAULT_DISK = 128 * 1024**2
+# Copies the checked submission into the size-capped working folder, then becomes the kernel.
+COPY_THEN_RUN = 'cp -R "$0"/. . && exec "$@"'
 
 
 class SandboxMissing(RuntimeError):
@@ -68,17 +87,55 @@ def _system_binds() -> list[str]:
     return args
 
 
+def _python_prefixes() -> list[str]:
+    return [prefix for prefix in dict.fromkeys((sys.base_prefix, sys.prefix)) if not prefix.startswith("/usr")]
+
+
 def _python_binds() -> list[str]:
     """The Python environment read-only (it holds no course data), wherever it lives."""
-    args = []
-    for prefix in dict.fromkeys((sys.base_prefix, sys.prefix)):
-        if not prefix.startswith("/usr"):
-            args += ["--ro-bind", prefix, prefix]
-    return args
+    return [item for prefix in _python_prefixes() for item in ("--ro-bind", prefix, prefix)]
 
 
-def bwrap_command(bwrap: str, prlimit: str, kernel_cmd: list[str], work: Path, shared: Path, memory: int) -> list[str]:
-    """The full command: prlimit caps, then bwrap with only the system, Python, engine, copy and sockets."""
+def _open_parents(paths: list[str]) -> list[str]:
+    """The folders above each mount point, made passable (bwrap would make them 0700, shut to nobody)."""
+    parents = {str(parent) for path in paths for parent in Path(path).parents if str(parent) != "/"}
+    skip = ("/usr", "/proc", "/dev")
+    ordered = sorted((p for p in parents if p not in ("/tmp",) and not p.startswith(skip)), key=lambda p: p.count("/"))
+    return [item for parent in ordered for item in ("--perms", "0755", "--dir", parent)]
+
+
+def identity() -> tuple[list[str], list[str]]:
+    """bwrap's namespace flags, and what runs first inside the box, so that the box runs as an ordinary user.
+
+    As an ordinary trainer: a user namespace maps the box's nobody onto the trainer. As root, such a mapping would
+    be root to the kernel, which exempts root from RLIMIT_NPROC: bwrap then sets up the box without a user
+    namespace (so it can still bind a Python under /root) and setpriv makes it the real nobody before anything runs.
+    """
+    if os.geteuid() != 0:
+        return ["--unshare-all", "--uid", str(NOBODY), "--gid", str(NOBODY)], []
+    setpriv = shutil.which("setpriv")
+    if not setpriv:
+        raise SandboxMissing(f"Grading as root needs setpriv (util-linux) to run the box as nobody: `{INSTALL}`.")
+    namespaces = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
+    drop = [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--inh-caps=-all"]
+    return namespaces, [*drop, "--bounding-set=-all", "--"]
+
+
+def bwrap_command(
+    bwrap: str,
+    prlimit: str,
+    kernel_cmd: list[str],
+    work: Path,
+    shared: Path,
+    memory: int,
+    processes: int = DEFAULT_PROCESSES,
+    disk: int = DEFAULT_DISK,
+) -> list[str]:
+    """The full command: prlimit caps, then bwrap with only the system, Python, engine, copy and sockets.
+
+    The submission is bound read-only and copied into a size-capped tmpfs; /tmp and /dev/shm are capped tmpfs
+    too, and prlimit inside the box caps its processes (inside, so it counts the box's own user only).
+    """
     engine = Path(mesocourse.__file__).resolve().parent
     environment = {
         "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
@@ -87,7 +144,11 @@ def bwrap_command(bwrap: str, prlimit: str, kernel_cmd: list[str], work: Path, s
         "LANG": "C.UTF-8",
         "MPLBACKEND": "Agg",
         "PYTHONDONTWRITEBYTECODE": "1",
+        # One thread per numerical library: threads count against the box's process limit.
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
     }
+    namespaces, inside = identity()
     return [
         prlimit,
         f"--as={memory}",
@@ -95,34 +156,40 @@ def bwrap_command(bwrap: str, prlimit: str, kernel_cmd: list[str], work: Path, s
         f"--fsize={256 * 1024**2}",
         "--",
         bwrap,
-        "--unshare-all",
-        "--uid",
-        "65534",
-        "--gid",
-        "65534",
+        *namespaces,
         "--die-with-parent",
         "--new-session",
         "--clearenv",
         *[item for name, value in environment.items() for item in ("--setenv", name, value)],
         *_system_binds(),
-        *_python_binds(),
         "--proc",
         "/proc",
         "--dev",
         "/dev",
-        "--tmpfs",
-        "/tmp",
+        *["--perms", "1777", "--size", str(disk // 2), "--tmpfs", "/dev/shm"],
+        *["--perms", "1777", "--size", str(disk), "--tmpfs", "/tmp"],
+        *_open_parents([*_python_prefixes(), f"{ENGINE}/mesocourse", SUBMISSION, WORK, str(shared)]),
+        *_python_binds(),
         "--ro-bind",
         str(engine),
         f"{ENGINE}/mesocourse",
-        "--bind",
+        "--ro-bind",
         str(work),
-        WORK,
+        SUBMISSION,
+        *["--perms", "1777", "--size", str(disk), "--tmpfs", WORK],
         "--bind",
         str(shared),
         str(shared),
         "--chdir",
         WORK,
+        *inside,
+        prlimit,
+        f"--nproc={processes}",
+        "--",
+        "/bin/sh",
+        "-c",
+        COPY_THEN_RUN,
+        SUBMISSION,
         *kernel_cmd,
     ]
 
@@ -131,6 +198,8 @@ class SandboxedKernelManager(AsyncKernelManager):
     """A kernel started inside bubblewrap, on a private copy of its folder, reached over Unix sockets."""
 
     memory = Integer(DEFAULT_MEMORY, help="Address-space cap of the kernel, in bytes").tag(config=True)
+    processes = Integer(DEFAULT_PROCESSES, help="Processes and threads the whole box may run").tag(config=True)
+    disk = Integer(DEFAULT_DISK, help="Bytes the box may write in its working folder, and in /tmp").tag(config=True)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -144,21 +213,32 @@ class SandboxedKernelManager(AsyncKernelManager):
         shared, work = self._box / "sockets", self._box / "work"
         shared.mkdir()
         source = Path(kw.get("cwd") or os.getcwd())
-        # A copy, links kept as links: the submission can change only its own copy, which is thrown away.
-        shutil.copytree(source, work, symlinks=True)
-        for folder in (shared, work):
-            os.chmod(folder, 0o777)  # the kernel runs as an unmapped user and must create its sockets here
+        # A copy of the notebook (and answers file) only, links never followed: the rest stays outside the box.
+        copy_for_sandbox(source, work)
+        self._nobody = os.geteuid() == 0
+        if self._nobody:
+            # The box runs as nobody: it may pass through the box folder and own its two folders, nothing else.
+            os.chmod(self._box, 0o711)
+            for path in (shared, work, *work.iterdir()):
+                os.chown(path, NOBODY, NOBODY)
+        else:
+            for folder in (shared, work):
+                os.chmod(folder, 0o777)  # the kernel runs as an unmapped user and must create its sockets here
         # A signal would reach bwrap, not the kernel inside: interrupts go as messages on the control channel.
         self.kernel_spec.interrupt_mode = "message"
         self.connection_file = str(shared / "kernel.json")
         self.ip = str(shared / "kernel-ipc")
-        return await super()._async_pre_start_kernel(**kw)
+        started = await super()._async_pre_start_kernel(**kw)
+        if self._nobody:
+            os.chown(self.connection_file, NOBODY, NOBODY)  # its key stays 0600, readable by the box alone
+        return started
 
     def format_kernel_cmd(self, extra_arguments=None):
         """The kernel's own command, wrapped in prlimit and bwrap."""
         kernel_cmd = super().format_kernel_cmd(extra_arguments)
         bwrap, prlimit = self._tools
-        return bwrap_command(bwrap, prlimit, kernel_cmd, self._box / "work", self._box / "sockets", self.memory)
+        work, shared = self._box / "work", self._box / "sockets"
+        return bwrap_command(bwrap, prlimit, kernel_cmd, work, shared, self.memory, self.processes, self.disk)
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         """Remove the private copy and the sockets once the kernel is gone."""
@@ -168,13 +248,36 @@ class SandboxedKernelManager(AsyncKernelManager):
             self._box = None
 
 
+def _output_size(msg: dict) -> int:
+    """Characters of output one kernel message carries (0 for status and other messages)."""
+    if msg.get("msg_type") not in OUTPUT_MESSAGES:
+        return 0
+    content = msg.get("content", {})
+    values = [content.get("text", ""), *content.get("data", {}).values(), *content.get("traceback", [])]
+    return sum(len(value) if isinstance(value, str) else len(str(value)) for value in values)
+
+
+def _error(ename: str, message: str):
+    return nbformat.v4.new_output("error", ename=ename, evalue=message, traceback=[message])
+
+
 class SandboxedExecute(Execute):
-    """nbgrader's Execute in the sandbox, with a time budget for the whole notebook and a timeout never off."""
+    """nbgrader's Execute in the sandbox, with a time budget for the whole notebook and a timeout never off.
+
+    Output is counted while it streams in: past `cell_output` characters a cell's output is dropped, past
+    `notebook_output` the box is ended (a print loop would otherwise fill the grading process's memory). A cell
+    that ignores the interrupt after its timeout has its kernel ended too; either way the answers are scored.
+    """
 
     budget = Integer(300, help="Seconds the whole notebook may run; later cells are not run").tag(config=True)
+    cell_output = Integer(CELL_OUTPUT, help="Output characters kept per cell").tag(config=True)
+    notebook_output = Integer(NOTEBOOK_OUTPUT, help="Output characters after which the kernel is ended").tag(
+        config=True
+    )
 
     def __init__(self, **kwargs):
         kwargs.setdefault("kernel_manager_class", SandboxedKernelManager)
+        kwargs.setdefault("shutdown_kernel", "immediate")  # nothing in the box needs a graceful end
         super().__init__(**kwargs)
 
     def preprocess(self, nb, resources=None, km=None):
@@ -184,17 +287,25 @@ class SandboxedExecute(Execute):
         self._cell_limit = self.timeout if isinstance(self.timeout, int) and self.timeout >= 1 else 60
         self._deadline = time.monotonic() + max(1, self.budget)
         self._index = 0
+        self._sizes, self._total, self._flooded = {}, 0, False
         try:
             return super().preprocess(nb, resources, km)
-        except DeadKernelError:
-            # The box was ended from inside (os._exit, memory cap): the course's answers are scored as data all
-            # the same, so the cells that could not run are marked and grading goes on.
-            message = "Not run: the notebook stopped its own kernel before this cell."
+        except (DeadKernelError, CellTimeoutError) as stopped:
+            # The box was ended (os._exit, memory cap, an output flood) or its cell ignored the interrupt: the
+            # course's answers are scored as data all the same, so the cells that could not run are marked.
+            if self._flooded:
+                megabytes = self.notebook_output / 1e6
+                message = f"Not run: the notebook printed more than {megabytes:g} million characters."
+                nb.cells[self._index].setdefault("outputs", []).append(_error(FLOOD_ERROR, message))
+            elif isinstance(stopped, CellTimeoutError):
+                message = "Not run: a cell before it kept running after its time and its kernel was ended."
+                timed_out = f"Stopped after {self._cell_limit} s: the cell did not stop when interrupted."
+                nb.cells[self._index].setdefault("outputs", []).append(_error(TIMEOUT_ERROR, timed_out))
+            else:
+                message = "Not run: the notebook stopped its own kernel before this cell."
             for cell in nb.cells[self._index + 1 :]:
                 if cell.cell_type == "code":
-                    cell.outputs = [
-                        nbformat.v4.new_output("error", ename=DEAD_ERROR, evalue=message, traceback=[message])
-                    ]
+                    cell.outputs = [_error(DEAD_ERROR, message)]
             return nb, resources if resources is not None else self.resources
         finally:
             self.timeout = self._cell_limit
@@ -205,7 +316,33 @@ class SandboxedExecute(Execute):
         left = self._deadline - time.monotonic()
         if cell.cell_type == "code" and left <= 0:
             message = f"Not run: the notebook used up its {self.budget} s of running time."
-            cell.outputs = [nbformat.v4.new_output("error", ename=BUDGET_ERROR, evalue=message, traceback=[message])]
+            cell.outputs = [_error(BUDGET_ERROR, message)]
             return cell, resources
         self.timeout = max(1, min(self._cell_limit, math.ceil(left)))
         return super().preprocess_cell(cell, resources, index)
+
+    def process_message(self, msg, cell, cell_index):
+        """Keep a cell's output up to its cap; past the notebook's cap end the box and keep nothing more."""
+        size = _output_size(msg)
+        if size:
+            before = self._sizes.get(cell_index, 0)
+            self._sizes[cell_index] = before + size
+            self._total += size
+            if self._total > self.notebook_output and not self._flooded:
+                self._flooded = True
+                self._end_box()
+            if before > self.cell_output:
+                return None
+            if self._sizes[cell_index] > self.cell_output:
+                # The first message past the cap: what fits of it, then one line saying the rest was cut.
+                self._sizes[cell_index] = self.cell_output + 1
+                kept = msg["content"].get("text", "")[: max(0, self.cell_output - before)]
+                cut = {**msg, "msg_type": "stream", "content": {"name": "stdout", "text": kept + CUT_NOTE}}
+                return super().process_message(cut, cell, cell_index)
+        return super().process_message(msg, cell, cell_index)
+
+    def _end_box(self) -> None:
+        """Kill the box now (bwrap's PID namespace takes every process in it along); nbclient then sees it dead."""
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        if process is not None and process.poll() is None:
+            process.kill()

@@ -129,3 +129,26 @@ def test_a_damaged_zip_is_refused_with_a_reason(tmp_path):
     path.write_bytes(b"PK\x03\x04 this download was cut short")
     member, _, problem = choose_in_zip(path, "foundations.ipynb")
     assert member is None and "cannot be opened" in problem
+
+
+def test_a_zip_bomb_is_refused_and_the_others_are_filed(tmp_path):
+    """N6: a small zip whose notebook unpacks to 60 MB of spaces is refused with a note, before anything is read."""
+    path = tmp_path / "mallory.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("foundations.ipynb", "w", force_zip64=True) as member:
+            member.write(b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+            for _ in range(60):
+                member.write(b" " * 2**20)
+    assert path.stat().st_size < 2**20
+    member, _, problem = choose_in_zip(path, "foundations.ipynb")
+    assert member is None and "unpacks to 60 MB" in problem
+
+
+def test_a_folder_and_a_stray_file_of_the_same_learner_file_the_folder(tmp_path):
+    """N8: bob/foundations.ipynb and a stray Bob_foundations.ipynb are one learner: the folder's notebook is filed."""
+    inbox = tmp_path / "inbox"
+    folder = _touch(inbox / "bob" / "foundations.ipynb", mtime=1_700_000_000)
+    _touch(inbox / "Bob_foundations.ipynb", mtime=1_700_000_500)
+    plan = plan_collection(inbox, "foundations")
+    assert plan.chosen == {"bob": folder}
+    assert plan.set_aside["bob"] == ["Bob_foundations.ipynb"]
