@@ -49,7 +49,7 @@ def _owner(path: Path) -> str:
 
 def _stage(source: Path, target: Path) -> None:
     """Copy a checked folder: its sub-folders and plain files, nothing else."""
-    for top, folders, files in os.walk(source, followlinks=False):
+    for top, _folders, files in os.walk(source, followlinks=False):
         here = target / Path(top).relative_to(source)
         here.mkdir(parents=True, exist_ok=True)
         for name in files:
@@ -84,7 +84,8 @@ def stage_inbound(inbound: Path, course_id: str, assignment_id: str, check_owner
         sent = max(claimed, arrived) if claimed is not None else arrived
         if claimed is not None and (arrived - claimed).total_seconds() > 60:
             inbox.notes.setdefault(learner, []).append(
-                f"claimed {claimed:%Y-%m-%d %H:%M} UTC but arrived {arrived:%Y-%m-%d %H:%M} UTC: the arrival time is used"
+                f"claimed {claimed:%Y-%m-%d %H:%M} UTC but arrived {arrived:%Y-%m-%d %H:%M} UTC: "
+                "the arrival time is used"
             )
         owner = _owner(entry)
         if check_owner and owner != learner:

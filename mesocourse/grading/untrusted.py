@@ -67,7 +67,7 @@ def _locked(cell) -> bool:
 
 
 class MakeLearnerContentInert(NbGraderPreprocessor):
-    """After grading: learner markdown and every rich output cleaned, so formgrader and feedback run no learner script."""
+    """After grading: learner markdown and rich outputs cleaned, so formgrader and feedback run no learner script."""
 
     def preprocess_cell(self, cell, resources, index):
         """Clean one cell (the course's own read-only markdown is left as released)."""

@@ -1,4 +1,4 @@
-"""The second review's attacks on a real round (foundations): scripts for the trainer, links, stuck and flooding kernels.
+"""The second review's attacks on a real round (foundations): scripts for the trainer, links, stuck kernels, floods.
 
 One small cohort: an honest learner, a learner whose notebook carries JavaScript, learners who plant links to the
 clinic's secret and to a solution (in grading/submitted/ and through the nbgrader exchange), one whose cell ignores
