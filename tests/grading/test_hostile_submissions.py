@@ -8,6 +8,7 @@ interrupts, one who floods stdout, and one who forges their exchange time. Colle
 import json
 import os
 import re
+import shutil
 import time
 
 import nbformat
@@ -21,7 +22,7 @@ from mesocourse.grading.course import Course, TrainerError
 from mesocourse.grading.feedback import generate_feedback
 from mesocourse.grading.release import release
 from mesocourse.paths import ROOT
-from tests.grading.test_cheating import FULL, KEY, _answered, _submit
+from tests.grading.test_cheating import FULL, KEY, _answered
 
 pytestmark = pytest.mark.pipeline
 
@@ -46,11 +47,13 @@ def _codes(text: str) -> str:
     return ", ".join(str(ord(character)) for character in text[:12])
 
 
-def _exchange_folder(inbound, learner, course, notebook):
-    """An inbound folder as nbgrader's submit would leave it, dated in 2020."""
+def _exchange_folder(inbound, handed_in):
+    """An inbound folder as nbgrader's submit would leave it (notebook and answers file), dated in 2020."""
+    learner = handed_in.parent.name
     folder = inbound / f"{learner}+foundations+{STAMP}+abc123"
-    folder.mkdir(parents=True)
-    nbformat.write(notebook, folder / "foundations.ipynb")
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(handed_in, folder)
+    handed_in.parent.rmdir()  # the learner has handed in through the exchange only
     (folder / "timestamp.txt").write_text(STAMP)
     return folder
 
@@ -63,31 +66,35 @@ def round_(tmp_path_factory, copy_course):
     with open(root / "nbgrader_config.py", "a", encoding="utf-8") as config:
         config.write(f"\nc.Exchange.root = {str(exchange)!r}\n")
     course = Course(root)
-    release(course, "foundations", run_tests=False)
+    learners = ["honest-right", "x01-script", "n2-relative-link", "n4-ignores-interrupt", "n5-flood"]
+    release(course, "foundations", run_tests=False, learners=[*learners, "eve", "mallory"])
     secret = course.secret().decode()
     exam = course.source_notebook("final-exam")
 
-    _submit(course, "honest-right", _answered(course, KEY))
-    scripted = _answered(course, KEY)
-    scripted.cells.append(nbformat.v4.new_markdown_cell(f"My notes {SCRIPT} and {IMAGE} [see](javascript:alert(1))"))
-    shown = f"from IPython.display import HTML, Javascript, display\ndisplay(HTML({SCRIPT + IMAGE!r}))"
-    scripted.cells.append(nbformat.v4.new_code_cell(shown + "\ndisplay(Javascript('window.PWNED = 1'))"))
-    _submit(course, "x01-script", scripted)
+    def scripts(notebook):
+        notebook.cells.append(
+            nbformat.v4.new_markdown_cell(f"My notes {SCRIPT} and {IMAGE} [see](javascript:alert(1))")
+        )
+        shown = f"from IPython.display import HTML, Javascript, display\ndisplay(HTML({SCRIPT + IMAGE!r}))"
+        notebook.cells.append(nbformat.v4.new_code_cell(shown + "\ndisplay(Javascript('window.PWNED = 1'))"))
 
-    linked = _submit(course, "n2-relative-link", _answered(course, KEY, new_cells=[AS_CODES]))
+    _answered(course, "honest-right", KEY)
+    _answered(course, "x01-script", KEY, notebook_hook=scripts)
+
+    linked = _answered(course, "n2-relative-link", KEY, new_cells=[AS_CODES])
     os.symlink("../../../../grading/answer-key-secret.txt", linked / "notes.txt")
     os.symlink("../../../../assignments/final-exam/final-exam.ipynb", linked / "exam.dat")
 
     stuck = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"
-    _submit(course, "n4-ignores-interrupt", _answered(course, KEY, new_cells=[stuck]))
+    _answered(course, "n4-ignores-interrupt", KEY, new_cells=[stuck])
     flood = "import sys\nwhile True:\n    sys.stdout.write('x' * 10**6)"
-    _submit(course, "n5-flood", _answered(course, KEY, new_cells=[flood, "print('after the flood')"]))
+    _answered(course, "n5-flood", KEY, new_cells=[flood, "print('after the flood')"])
 
     inbound = exchange / course.course_id / "inbound"
-    eve = _exchange_folder(inbound, "eve", course, _answered(course, KEY, new_cells=[AS_CODES]))
+    eve = _exchange_folder(inbound, _answered(course, "eve", KEY, new_cells=[AS_CODES]))
     os.symlink(course.root / "grading" / "answer-key-secret.txt", eve / "notes.dat")
     os.symlink(exam, eve / "exam.dat")
-    late = _exchange_folder(inbound, "mallory", course, _answered(course, KEY))
+    late = _exchange_folder(inbound, _answered(course, "mallory", KEY))
     hub = Course(root, overrides=Config({"Exchange": {"root": str(exchange)}}))
     collected = collect_exchange(hub, "foundations")
 
@@ -242,10 +249,11 @@ def test_a_zip_bomb_in_the_batch_is_refused_and_alice_is_filed(round_, tmp_path)
     course = round_["course"]
     inbox = tmp_path / "received"
     (inbox / "alice").mkdir(parents=True)
-    nbformat.write(_answered(course, KEY), inbox / "alice" / "foundations.ipynb")
+    handed_out = nbformat.read(course.released_notebook("foundations"), as_version=4)
+    nbformat.write(handed_out, inbox / "alice" / "foundations.ipynb")
     with zipfile.ZipFile(inbox / "mallory-bomb.zip", "w", compression=zipfile.ZIP_DEFLATED) as archive:
         with archive.open("foundations.ipynb", "w", force_zip64=True) as member:
-            member.write(nbformat.writes(_answered(course, KEY)).encode()[:-2])
+            member.write(nbformat.writes(handed_out).encode()[:-2])
             for _ in range(60):
                 member.write(b" " * 2**20)
             member.write(b"}\n")
