@@ -55,6 +55,9 @@ def test_depth_explorer_redraws_when_a_slider_moves(executed_notebook):
     drawing = explorer.locator(".mesocourse-drawing").first
     before = drawn_needle(drawing)
     slider = explorer.locator(".widget-slider").filter(has_text="length").first
+    # The explorer is taller than the window: centring it leaves its sliders under the toolbar, so scroll to the
+    # slider itself, as a learner would before dragging it.
+    bring_into_view(slider)
     handle = slider.locator(".noUi-handle").first
     box = handle.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
