@@ -4,7 +4,7 @@ Debian's `bubblewrap` (bwrap, the sandbox Flatpak uses) needs no daemon: the ker
 UTS namespaces (and a user namespace, unless grading runs as root: then setpriv makes the box the real nobody), a
 read-only system and Python, the course engine (code only), and a copy of the submission's notebook (and answers
 file) on a size-capped tmpfs. The course folder, the gradebook, other submissions, the home folder and the network
-are simply not there. Limits: address space per process (prlimit), 64 processes for the whole box, 128 MB in each
+are simply not there. Limits: address space per process (prlimit), 128 processes for the whole box, 128 MB in each
 of its working folder and /tmp (64 MB in /dev/shm), a time budget for the whole notebook, output capped as it
 streams; the PID namespace ends every process the submission started when its kernel stops. Not capped: the sum of
 the box's processes' memory (that needs cgroups, e.g. systemd-run -p MemoryMax, where systemd runs the machine).
@@ -45,8 +45,10 @@ CUT_NOTE = f"\n… [output cut here: more than {CELL_OUTPUT:,} characters]\n"
 # A clinic notebook's kernel needs a few hundred MB; 2 GiB of address space stops a runaway allocation.
 DEFAULT_MEMORY = 2 * 1024**3
 # Per box, not per process: processes and threads (RLIMIT_NPROC, counted inside the box's own user namespace),
-# and the size of each in-memory folder it may write (its working copy, /tmp, /dev/shm).
-DEFAULT_PROCESSES = 64
+# and the size of each in-memory folder it may write (its working copy, /tmp, /dev/shm). A kernel runs about ten
+# threads, and when grading runs as root every box counts against one shared user's limit: 128 leaves room for
+# several kernels at once and still stops a process bomb well before it hurts the machine.
+DEFAULT_PROCESSES = 128
 DEFAULT_DISK = 128 * 1024**2
 # Copies the checked submission into the size-capped working folder, then becomes the kernel.
 COPY_THEN_RUN = 'cp -R "$0"/. . && exec "$@"'
