@@ -7,6 +7,7 @@ the change described; one honest learner answers everything right. The whole coh
 import base64
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -324,11 +325,18 @@ def test_escaping_code_still_scores_its_answers(cohort, learner):
 
 
 def test_the_sandbox_sees_no_key_and_no_solution(cohort):
-    """CR-2: reading the secret or the sources fails inside the box; the feedback page holds neither."""
+    """CR-2: reading the secret or the sources fails inside the box (what the code printed, kept in the graded copy,
+    holds neither), and the feedback page, which shows no output of learner code, holds neither either."""
     course = cohort["course"]
+    secret = course.secret().decode()
+    graded_copy = course.autograded_dir / "g15-exfiltrate" / "foundations" / "foundations.ipynb"
+    smuggled = re.findall(r"SMUGGLED:([A-Za-z0-9+/=]+)", graded_copy.read_text(encoding="utf-8"))
+    assert smuggled, "the exfiltrating code ran in the box and printed what it found"
+    found = [zlib.decompress(base64.b64decode(blob)).decode() for blob in smuggled]
+    assert all(secret not in text and "BEGIN SOLUTION" not in text for text in found)
     feedback = generate_feedback(course, "foundations", ["g15-exfiltrate"])
     page = feedback.files["g15-exfiltrate"].read_text(encoding="utf-8")
-    assert course.secret().decode() not in page and "SMUGGLED:" in page
+    assert secret not in page and "SMUGGLED:" not in page
     assert scan_feedback(course, ["foundations"]) == []
 
 
