@@ -15,8 +15,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from traitlets.config import Config
-
 from mesocourse.grading.handout import ROSTER_FILE
 from mesocourse.paths import ROOT
 
@@ -26,6 +24,9 @@ NAME = re.compile(r"^[a-z][a-z0-9._-]{0,31}$")
 # What a trainer's course folder holds; the engine and modules stay in the install everyone reads.
 TRAINER_FILES = ("nbgrader_config.py", "assignments", "grading/README.md", "grading/Cohort-Report.ipynb")
 LOCKED = ("assignments", "grading")
+# Jupyter writes a one-time "migrated" marker into its settings folder, which accounts cannot write to there; with
+# the marker in place it never tries (and formgrader would otherwise fail to load).
+SERVER_SETTINGS = ("jupyter-config/trainer", "jupyter-config/hub-learner")
 
 
 class HubError(Exception):
@@ -34,7 +35,7 @@ class HubError(Exception):
 
 def clinic_settings(config_file: Path = CONFIG_FILE) -> dict:
     """The CLINIC settings of the hub's configuration file (the one place a clinic edits)."""
-    return runpy.run_path(str(config_file), init_globals={"get_config": Config})["CLINIC"]
+    return runpy.run_path(str(config_file), init_globals={"CLINIC_ONLY": True})["CLINIC"]
 
 
 def _run(*command: str, stdin: str | None = None) -> None:
@@ -76,6 +77,8 @@ def setup(clinic: dict, course: Path = ROOT) -> list[str]:
     exchange.mkdir(parents=True, exist_ok=True)
     os.chmod(exchange, 0o1777)
     done.append(f"exchange ready at {exchange}")
+    for name in SERVER_SETTINGS:
+        (Path(course) / name / "migrated").touch()
     for name in LOCKED:
         folder = Path(course) / name
         if folder.is_dir():

@@ -52,6 +52,7 @@ def main(argv=None) -> int:
         prepare_learner(folder)
     else:
         folder.mkdir(parents=True, exist_ok=True)
+    os.chdir(folder)  # formgrader and nbgrader read nbgrader_config.py from the folder the server starts in
     os.umask(0o077)  # what the server writes stays the account's own
     args = command(int(os.environ.get("MESOCOURSE_IDLE_STOP", "3600"))) + list(sys.argv[1:] if argv is None else argv)
     os.execv(args[0], args)
