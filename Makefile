@@ -14,7 +14,7 @@ export CHROMIUM
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help setup course app gallery test browser sandbox bench bench-report lint format navigation clean-venv
+.PHONY: help setup course app gallery test browser sandbox bench bench-report bench-hub lint format navigation clean-venv
 .PHONY: release collect autograde feedback grades status report bundle formgrader export-bank hub hub-env
 
 help:
@@ -106,8 +106,14 @@ sandbox:
 	fi
 
 # Latency in the real browser (quiz feedback, depth explorer redraw) against a one-line reference widget.
-bench: $(INSTALLED) browser bench-report
+bench: $(INSTALLED) browser bench-report bench-hub
 	$(BIN)/python bench/latency.py
+
+# N learners at once on the clinic's hub (N = 5, 10, 20): spawn time, memory per learner, the hub's own memory.
+# Root only (it makes throwaway system accounts); elsewhere it says so and the other benches still run.
+bench-hub: $(INSTALLED) hub-env
+	@if [ "$$(id -u)" != 0 ]; then echo "bench-hub skipped: it runs as root (throwaway system accounts)."; exit 0; fi; \
+	$(BIN)/python bench/hub_load.py
 
 # Seconds the cohort report (statistics and HTML page) takes for 200 learners; no browser needed.
 bench-report: $(INSTALLED)

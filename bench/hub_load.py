@@ -9,6 +9,7 @@ N. Bounded: every wait has a deadline, and a learner whose server does not come 
 import argparse
 import http.cookiejar
 import json
+import pwd
 import re
 import statistics
 import sys
@@ -123,13 +124,11 @@ def _pss_kib(pid: int) -> int:
 
 def _memory(hub) -> tuple[list[float], float]:
     """MiB per learner (every process of their account) and MiB of the hub plus its proxy."""
-    from hubdriver import _processes_of
-
-    import pwd
+    from hubdriver import processes_of
 
     per_learner = []
     for name in hub.names.values():
-        pids = _processes_of({pwd.getpwnam(name).pw_uid})
+        pids = processes_of({pwd.getpwnam(name).pw_uid})
         per_learner.append(sum(_pss_kib(pid) for pid in pids) / 1024)
     hub_pids = [hub.process.pid]
     proxy = hub.base / "state" / "proxy.pid"

@@ -115,7 +115,7 @@ def _wait_for_health(hub: Hub) -> None:
     raise RuntimeError(f"the hub did not answer within {START_SECONDS} s:\n{hub.log_text()}")
 
 
-def _processes_of(uids: set[int]) -> list[int]:
+def processes_of(uids: set[int]) -> list[int]:
     """PIDs of the processes these accounts own (read from /proc)."""
     found = []
     for entry in Path("/proc").iterdir():
@@ -145,7 +145,7 @@ def _stop(hub: Hub, names: list[str]) -> None:
     for name in names:
         with contextlib.suppress(KeyError):
             uids.add(pwd.getpwnam(name).pw_uid)
-    for pid in _processes_of(uids):
+    for pid in processes_of(uids):
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
 
