@@ -164,10 +164,14 @@ def running_hub(learners: list[str], trainers: list[str]):
         "MESOCOURSE_TRAINERS_GROUP": f"mct-t-{suffix}",
         "MESOCOURSE_HUB_PORT": str(port),
     }
-    with mock.patch.dict(os.environ, env):
-        clinic = accounts.clinic_settings()
-    hub = Hub(f"http://127.0.0.1:{port}", clinic, base)
     names = [f"{name}{suffix}" for name in trainers + learners]
+    try:
+        with mock.patch.dict(os.environ, env):
+            clinic = accounts.clinic_settings()
+    except BaseException:
+        shutil.rmtree(base, ignore_errors=True)
+        raise
+    hub = Hub(f"http://127.0.0.1:{port}", clinic, base)
     try:
         accounts.setup(clinic)
         for name in trainers:
