@@ -64,10 +64,12 @@ def _press(page, section: str, button: str) -> None:
     row.locator("button", has_text=button).first.click(timeout=WAIT_MS)
 
 
-def _wait_for_file(path: Path, timeout: float = 60) -> None:
+def _wait_for_pages(folder: Path, pattern: str, timeout: float = 120) -> list[Path]:
+    """The files matching `pattern` in `folder` once there is at least one (nbgrader copies them in after the click)."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and not path.exists():
+    while time.monotonic() < deadline and not list(folder.glob(pattern)):
         time.sleep(0.3)
+    return sorted(folder.glob(pattern))
 
 
 def _answer(page, hub, short: str, how: str, course: Course) -> None:
@@ -166,8 +168,7 @@ def test_a_round_on_the_hub(chromium, hub):
         _assignment_list(page)
         _press(page, "submitted_assignments_list", "Fetch Feedback")
         feedback_folder = hub.home(hub.names[short]) / "course" / "graded-assignments" / ASSIGNMENT / "feedback"
-        _wait_for_file(feedback_folder)
-        pages_found = sorted(feedback_folder.glob(f"*/{ASSIGNMENT}.html"))
+        pages_found = _wait_for_pages(feedback_folder, f"*/{ASSIGNMENT}.html")
         assert len(pages_found) == 1, "one feedback page: the learner's own"
         relative = pages_found[0].relative_to(hub.home(hub.names[short]) / "course").as_posix()
         page.goto(f"{hub.url}/user/{hub.names[short]}/files/{relative}")
