@@ -35,38 +35,44 @@ CLINIC = {
     "idle_stop": int(os.environ.get("MESOCOURSE_IDLE_STOP", "3600")),
 }
 
-from mesocourse.hub.settings import prepare_state, spawn_settings  # noqa: E402 (CLINIC first, for the reader)
 
-c = get_config()  # noqa: F821 (provided by JupyterHub when it reads this file)
-state = prepare_state(CLINIC)
+def configure(c) -> None:
+    """JupyterHub's settings, all derived from CLINIC."""
+    from mesocourse.hub.settings import prepare_state, spawn_settings
 
-c.JupyterHub.bind_url = f"http://{CLINIC['ip']}:{CLINIC['port']}"
-c.JupyterHub.hub_ip = "127.0.0.1"
-c.JupyterHub.hub_port = CLINIC["port"] + 1
-c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{CLINIC['port'] + 2}"
-c.ConfigurableHTTPProxy.command = [str(HERE / "node_modules" / ".bin" / "configurable-http-proxy")]
-c.ConfigurableHTTPProxy.auth_token = state.proxy_token
-c.ConfigurableHTTPProxy.pid_file = str(state.folder / "proxy.pid")
-c.JupyterHub.cookie_secret_file = str(state.folder / "cookie_secret")
-c.JupyterHub.db_url = f"sqlite:///{state.folder / 'jupyterhub.sqlite'}"
-c.JupyterHub.pid_file = str(state.folder / "hub.pid")
-# Stopping the hub stops the proxy and every learner's server with it.
-c.JupyterHub.cleanup_servers = True
-c.JupyterHub.cleanup_proxy = True
+    state = prepare_state(CLINIC)
 
-# Accounts: the server's own system accounts through PAM, so no identity server and no second password list; only
-# members of the two course groups may log in (never root or a service account).
-c.JupyterHub.authenticator_class = "pam"
-c.PAMAuthenticator.allowed_groups = {CLINIC["learners_group"], CLINIC["trainers_group"]}
-c.PAMAuthenticator.admin_groups = {CLINIC["trainers_group"]}
-c.PAMAuthenticator.open_sessions = False
-c.Authenticator.delete_invalid_users = True
+    c.JupyterHub.bind_url = f"http://{CLINIC['ip']}:{CLINIC['port']}"
+    c.JupyterHub.hub_ip = "127.0.0.1"
+    c.JupyterHub.hub_port = CLINIC["port"] + 1
+    c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{CLINIC['port'] + 2}"
+    c.ConfigurableHTTPProxy.command = [str(HERE / "node_modules" / ".bin" / "configurable-http-proxy")]
+    c.ConfigurableHTTPProxy.auth_token = state.proxy_token
+    c.ConfigurableHTTPProxy.pid_file = str(state.folder / "proxy.pid")
+    c.JupyterHub.cookie_secret_file = str(state.folder / "cookie_secret")
+    c.JupyterHub.db_url = f"sqlite:///{state.folder / 'jupyterhub.sqlite'}"
+    c.JupyterHub.pid_file = str(state.folder / "hub.pid")
+    # Stopping the hub stops the proxy and every learner's server with it.
+    c.JupyterHub.cleanup_servers = True
+    c.JupyterHub.cleanup_proxy = True
 
-# Each learner's server runs as their own account in their own home (0700): another learner's files, the
-# trainer's course folder and the install's assignments/ are closed to it by the system, not by the course.
-c.JupyterHub.spawner_class = "localprocess"
-c.Spawner.ip = "127.0.0.1"
-c.Spawner.cmd = [sys.executable, "-m", "mesocourse.hub.singleuser"]
-c.Spawner.http_timeout = 120
-c.Spawner.start_timeout = 180
-c.Spawner.pre_spawn_hook = spawn_settings(CLINIC, COURSE)
+    # Accounts: the server's own system accounts through PAM, so no identity server and no second password list; only
+    # members of the two course groups may log in (never root or a service account).
+    c.JupyterHub.authenticator_class = "pam"
+    c.PAMAuthenticator.allowed_groups = {CLINIC["learners_group"], CLINIC["trainers_group"]}
+    c.PAMAuthenticator.admin_groups = {CLINIC["trainers_group"]}
+    c.PAMAuthenticator.open_sessions = False
+    c.Authenticator.delete_invalid_users = True
+
+    # Each learner's server runs as their own account in their own home (0700): another learner's files, the
+    # trainer's course folder and the install's assignments/ are closed to it by the system, not by the course.
+    c.JupyterHub.spawner_class = "localprocess"
+    c.Spawner.ip = "127.0.0.1"
+    c.Spawner.cmd = [sys.executable, "-m", "mesocourse.hub.singleuser"]
+    c.Spawner.http_timeout = 120
+    c.Spawner.start_timeout = 180
+    c.Spawner.pre_spawn_hook = spawn_settings(CLINIC, COURSE)
+
+
+if not globals().get("CLINIC_ONLY"):  # `mesocourse hub` reads CLINIC alone
+    configure(get_config())  # noqa: F821 (provided by JupyterHub when it reads this file)
