@@ -14,8 +14,8 @@ export CHROMIUM
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help setup course app gallery test browser sandbox bench bench-report bench-grading lint format navigation clean-venv
-.PHONY: release collect autograde feedback grades status report bundle formgrader export-bank
+.PHONY: help setup course app gallery test browser sandbox bench bench-report bench-grading bench-hub lint format navigation clean-venv
+.PHONY: release collect autograde feedback grades status report bundle formgrader export-bank hub hub-env
 
 help:
 	@echo "make course      set up (first time only) and open the course in JupyterLab"
@@ -39,6 +39,10 @@ help:
 	@echo "                                       (grading/reports/<A>/cohort-report.html; interactive:"
 	@echo "                                       grading/Cohort-Report.ipynb in make formgrader)"
 	@echo "make export-bank                       self-study quizzes as Moodle XML and GIFT (grading/export/)"
+	@echo ""
+	@echo "Clinic server (as root; guide: deploy/README.md):"
+	@echo "make hub                               JupyterHub for the course on 127.0.0.1:$(HUB_PORT) (system accounts)"
+	@echo "  then: .venv/bin/mesocourse hub add-trainer NAME / add-learner NAME"
 
 setup: $(INSTALLED)
 
@@ -65,7 +69,7 @@ app: $(INSTALLED)
 gallery: $(INSTALLED)
 	$(BIN)/python tests/browser/gallery.py
 
-test: $(INSTALLED) browser sandbox
+test: $(INSTALLED) browser sandbox hub-env
 	$(BIN)/python -m pytest
 
 # The browser tests and the benchmark drive Debian's chromium through Playwright (Playwright's own browser
@@ -102,8 +106,14 @@ sandbox:
 	fi
 
 # Latency in the real browser (quiz feedback, depth explorer redraw) against a one-line reference widget.
-bench: $(INSTALLED) browser bench-report bench-grading
+bench: $(INSTALLED) browser bench-report bench-grading bench-hub
 	$(BIN)/python bench/latency.py
+
+# N learners at once on the clinic's hub (N = 5, 10, 20): spawn time, memory per learner, the hub's own memory.
+# Root only (it makes throwaway system accounts); elsewhere it says so and the other benches still run.
+bench-hub: $(INSTALLED) hub-env
+	@if [ "$$(id -u)" != 0 ]; then echo "bench-hub skipped: it runs as root (throwaway system accounts)."; exit 0; fi; \
+	$(BIN)/python bench/hub_load.py
 
 # Seconds the cohort report (statistics and HTML page) takes for 200 learners; no browser needed.
 bench-report: $(INSTALLED)
@@ -173,3 +183,38 @@ formgrader: $(INSTALLED)
 	@echo "In JupyterLab, open the Nbgrader menu > Formgrader to mark the written answers."
 	JUPYTER_CONFIG_DIR="$(CURDIR)/jupyter-config/trainer" $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 \
 		--ServerApp.port=$(PORT) $(ALLOW_ROOT) --ServerApp.root_dir="$(CURDIR)"
+
+# The clinic's JupyterHub (deploy/jupyterhub_config.py; guide: deploy/README.md). Run as root: the hub starts each
+# account's server as that account. JupyterHub comes from PyPI (the `hub` extra), its web proxy from npm into
+# deploy/node_modules (Node from Debian); the hub's secrets are made on first start in deploy/state (git-ignored).
+# Learners' servers run the hub's own environment, deploy/venv, made from a Python every account may run
+# (HUB_PYTHON, Debian's by default: a Python inside root's home would refuse them).
+HUB_PORT ?= 8000
+HUB_PYTHON ?= /usr/bin/python3
+HUB_VENV := deploy/venv
+HUB_INSTALLED := $(HUB_VENV)/.installed
+PROXY := deploy/node_modules/.bin/configurable-http-proxy
+hub-env: $(HUB_INSTALLED) $(PROXY)
+
+$(HUB_INSTALLED): pyproject.toml
+	@$(HUB_PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "The hub needs Python 3.11 or newer as HUB_PYTHON")'
+	$(HUB_PYTHON) -m venv $(HUB_VENV)
+	$(HUB_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(HUB_VENV)/bin/python -m pip install --quiet -e ".[hub]"
+	touch $@
+
+$(PROXY): deploy/package.json deploy/package-lock.json
+	@if ! command -v npm >/dev/null; then \
+		if command -v apt-get >/dev/null; then \
+			echo "Installing Debian's nodejs and npm for the hub's web proxy (apt-get)"; \
+			sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+			$$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs npm || exit 1; \
+		else echo "The hub needs Node.js and npm (configurable-http-proxy): install them first." >&2; exit 1; fi; \
+	fi
+	cd deploy && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+hub: hub-env sandbox
+	@test "$$(id -u)" = 0 || { echo "make hub runs as root: the hub starts each learner's server as that learner."; exit 2; }
+	$(HUB_VENV)/bin/mesocourse hub setup
+	MESOCOURSE_HUB_PORT=$(HUB_PORT) $(HUB_VENV)/bin/jupyterhub -f deploy/jupyterhub_config.py

@@ -1,5 +1,7 @@
 # nbgrader settings for the course. Run nbgrader, formgrader and the `mesocourse` trainer commands from the
 # repository root: sources live in assignments/, everything nbgrader makes goes under grading/ (git-ignored).
+import os
+
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
     AssignLatePenalties,
@@ -46,6 +48,10 @@ c.CourseDirectory.autograded_directory = "grading/autograded"
 c.CourseDirectory.feedback_directory = "grading/feedback"
 c.CourseDirectory.solution_directory = "grading/solution"
 c.CourseDirectory.db_url = "sqlite:///grading/gradebook.db"
+# On the clinic's JupyterHub the trainer's server names the shared exchange (deploy/jupyterhub_config.py); elsewhere
+# nbgrader's default, or grading/exchange for `make formgrader` (jupyter-config/trainer).
+if os.environ.get("MESOCOURSE_EXCHANGE"):
+    c.Exchange.root = os.environ["MESOCOURSE_EXCHANGE"]
 # The sources in assignments/ are public and hold no key: release seals each hidden test with the clinic's secret
 # (grading/answer-key-secret.txt) before nbgrader saves it in the gradebook; formgrader's Generate does the same.
 c.GenerateAssignment.preprocessors = [

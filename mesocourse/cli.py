@@ -27,6 +27,7 @@ A round with a cohort, run from the course folder:
   mesocourse cues                          whether the questions give answers away (longest option, key letters)
   mesocourse export-bank                   the self-study quizzes as Moodle XML and GIFT, for your LMS
   mesocourse keys show                     where the clinic's answer-key secret is and how to back it up
+  mesocourse hub add-learner NAME          on the clinic's JupyterHub (as root): a learner's own account
 
 Run `mesocourse COMMAND --help` for the options of one command.
 """
@@ -119,6 +120,10 @@ def _parser() -> argparse.ArgumentParser:
     command("leaks", "scan releases, feedback and learner bundles for keys, solutions and hidden tests")
 
     command("cues", "check banks and graded keys for test-wiseness cues (see assets/questions/README.md)")
+
+    from mesocourse.hub.commands import add_parser
+
+    add_parser(command)
     return parser
 
 
@@ -367,6 +372,12 @@ def _export_bank(args) -> int:
     return 0
 
 
+def _hub(args) -> int:
+    from mesocourse.hub.commands import run
+
+    return run(args)
+
+
 HANDLERS = {
     "release": _release,
     "collect": _collect,
@@ -381,6 +392,7 @@ HANDLERS = {
     "leaks": _leaks,
     "cues": _cues,
     "export-bank": _export_bank,
+    "hub": _hub,
 }
 
 

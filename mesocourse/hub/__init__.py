@@ -1,0 +1,1 @@
+"""The course on a clinic JupyterHub: hub settings, accounts, and each account's server."""
