@@ -204,7 +204,7 @@ def unpack_member(path: Path, member: zipfile.ZipInfo, target: Path) -> str:
                 if copied > MAX_NOTEBOOK_BYTES:
                     raise ValueError("too large")
                 writing.write(piece)
-    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError, MemoryError) as error:
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, MemoryError) as error:  # RuntimeError: compression
         target.unlink(missing_ok=True)
         return f"its notebook could not be unpacked ({type(error).__name__}): ask for the notebook itself"
     return ""
