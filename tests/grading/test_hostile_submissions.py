@@ -216,7 +216,9 @@ def test_an_output_flood_is_capped_and_stops_the_kernel(round_):
     course = round_["course"]
     result = round_["results"]["n5-flood"]
     assert (result.status, result.autograded_score) == (GRADED, FULL)
-    assert any("printed more than" in note for note in result.notes)
+    # The flood ends one of two ways, whichever comes first: the streaming cap stops the kernel ("printed more than"),
+    # or the kernel dies under its own output (its memory cap). Either way nothing after it runs and little is kept.
+    assert any("printed more than" in note or "stopped its own kernel" in note for note in result.notes)
     graded = nbformat.read(course.autograded_dir / "n5-flood" / "foundations" / "foundations.ipynb", 4)
     stored = json.dumps([cell.get("outputs", []) for cell in graded.cells])
     assert "after the flood" not in stored.replace("print(&#39;after the flood", "")
