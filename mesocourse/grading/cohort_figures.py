@@ -114,21 +114,20 @@ def facility_discrimination(points: list[tuple[str, float, float | None, bool]])
     return figure, alt
 
 
+def _share_bar(axes, row: int, share: float, colour: str, hatched: bool) -> None:
+    """One horizontal bar of a share in percent; hatched bars read apart from solid ones in grey as well."""
+    axes.barh(
+        row, share * 100, height=0.6, color=colour, hatch=FLAG_HATCH if hatched else None, edgecolor=EDGE, linewidth=0.8
+    )
+
+
 def option_shares(label: str, options: list[tuple[str, bool, float, float | None]]) -> tuple[Figure, str]:
     """Horizontal bars of the share of learners choosing each option; the key solid blue, distractors hatched."""
     figure = Figure(figsize=(6, 0.6 + 0.45 * len(options)))
     axes = figure.add_subplot()
     names = []
     for row, (letter, is_key, share, discrimination) in enumerate(options):
-        axes.barh(
-            row,
-            share * 100,
-            height=0.6,
-            color=KEY_COLOUR if is_key else WRONG_COLOUR,
-            hatch=None if is_key else FLAG_HATCH,
-            edgecolor=EDGE,
-            linewidth=0.8,
-        )
+        _share_bar(axes, row, share, KEY_COLOUR if is_key else WRONG_COLOUR, hatched=not is_key)
         axes.text(
             share * 100 + 1.5, row, f"{share:.0%}, discrimination {number(discrimination)}", va="center", fontsize=8
         )
@@ -156,15 +155,7 @@ def objective_mastery(rows: list[tuple[str, float | None]], title: str) -> tuple
     for row, (_objective, share) in enumerate(rows):
         share = share or 0.0
         mastered = share >= MASTERED
-        axes.barh(
-            row,
-            share * 100,
-            height=0.6,
-            color=OK_COLOUR if mastered else FLAG_COLOUR,
-            hatch=None if mastered else FLAG_HATCH,
-            edgecolor=EDGE,
-            linewidth=0.8,
-        )
+        _share_bar(axes, row, share, OK_COLOUR if mastered else FLAG_COLOUR, hatched=not mastered)
         words = "mastered" if mastered else "teach again"
         axes.text(share * 100 + 1.5, row, f"{share:.0%}, {words}", va="center", fontsize=8, bbox=LABEL_BOX, zorder=3)
     axes.axvline(MASTERED * 100, color=EDGE, linestyle="--", linewidth=1.2)
