@@ -101,8 +101,8 @@ def graded_layout(source, submitted, version: AssignmentVersion, sheet: AnswerSh
             mine = theirs.get(grade_id)
             copy.source = mine.source if mine is not None and mine.cell_type == "markdown" else TEXT_STUB
         cells.append(copy)
-    # Cells the learner added are kept after the set-up cell, where the learner's notebook has them (they run in
-    # the sandbox, as any submission's code, and never score).
+    # Cells the learner added are kept after the set-up cell, where the learner's notebook has them, for the
+    # trainer to read; they never score (and run only when the trainer asks for every notebook to be run).
     added = [nbformat.from_dict(json.loads(json.dumps(c))) for c in submitted.cells if not _grade_id(c)]
     where = next((i + 1 for i, cell in enumerate(cells) if _grade_id(cell) == "setup"), len(cells))
     cells[where:where] = added
