@@ -9,6 +9,7 @@ it runs in the trainer's process, from the answers file read as data and the lea
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import nbformat
@@ -35,6 +36,21 @@ class FormRelease:
         return learner_version(self.source_notebook, learner, self.secret)
 
 
+def trainer_notebook(path: Path):
+    """A notebook of the trainer's own (a source or a release), read once while it stays unchanged; not to be edited.
+
+    Grading reads the same release (half a megabyte with its answer form) and source for every learner.
+    """
+    path = Path(path).resolve()
+    stat = path.stat()
+    return _read_notebook(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _read_notebook(path: Path, stamp: int, size: int):
+    return nbformat.read(path, as_version=4)
+
+
 def _grade_id(cell) -> str:
     meta = cell.metadata.get("nbgrader")
     grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
@@ -54,7 +70,7 @@ def form_release(config, resources) -> FormRelease | None:
         return None
     released = root / coursedir.get("release_directory", "release") / assignment / f"{notebook}.ipynb"
     try:
-        metadata = json.loads(released.read_text(encoding="utf-8")).get("metadata", {})
+        metadata = trainer_notebook(released).metadata
     except (OSError, ValueError):
         return None
     if FORM_KEY not in metadata:
