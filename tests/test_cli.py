@@ -197,3 +197,15 @@ def test_cues_names_a_course_whose_keys_are_all_one_letter(course_root, capsys):
     code, out, _ = run(course_root, capsys, "cues")
     assert code == 1
     assert "key B is never used" in out and "key A in 2 of 2" in out
+
+
+def test_trainer_commands_load_jsonschema_without_its_iri_grammar():
+    code = (
+        "import sys\nfrom mesocourse import cli\ncli.without_iri_grammar()\nimport jsonschema, nbformat\n"
+        "assert sys.modules['rfc3987_syntax'] is None\n"
+        "nbformat.validate(nbformat.v4.new_notebook())\n"
+        "checker = jsonschema.FormatChecker()\n"
+        "assert 'iri' not in checker.checkers and 'email' in checker.checkers\nprint('ok')"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert done.stdout.strip() == "ok", done.stderr

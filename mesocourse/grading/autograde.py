@@ -1,13 +1,12 @@
 """Autograde a whole cohort: learners in parallel, a progress bar, one broken submission never stops the others.
 
 Each learner is graded by nbgrader's Autograde (through NbGraderAPI). The course's own assignments are answer
-forms whose answers are data (answers.json): when the learner added no code of their own there is nothing to
-run, so nbgrader's Autograde runs in the trainer's process without a kernel (every other step as configured:
-the answers read and scored as data, the gradebook written by this one process, the graded copy made). Only a
-submission with code to run (learner-added cells, or any assignment that is not an answer form) goes to a worker
-process and its sandboxed kernel; kernels write their chatter to grading/reports/<assignment>/autograde.log,
-not the trainer's screen. Submissions are only read: nbgrader writes graded copies to grading/autograded/ and
-scores to the gradebook.
+forms whose answers are data (answers.json): nothing a learner wrote runs, not even code cells they added (they
+never score), so nbgrader's Autograde runs in the trainer's process without a kernel, the whole cohort in one
+gradebook session (form_grading.py). Only an assignment that is not an answer form (a trainer's own nbgrader
+assignment with code tests) goes to worker processes and their sandboxed kernels; kernels write their chatter to
+grading/reports/<assignment>/autograde.log, not the trainer's screen. Submissions are only read: nbgrader writes
+graded copies to grading/autograded/ and scores to the gradebook.
 """
 
 import json
@@ -25,6 +24,7 @@ import nbformat
 from tqdm import tqdm
 
 from mesocourse.grading.course import Course, TrainerError, awaiting_marks, format_table
+from mesocourse.grading.form_grading import grade_forms
 from mesocourse.grading.sandbox import BUDGET_ERROR, DEAD_ERROR, FLOOD_ERROR, SandboxMissing
 from mesocourse.grading.sandbox import tools as sandbox_tools
 from mesocourse.grading.submission_files import SET_ASIDE, set_aside_unsafe
@@ -78,20 +78,25 @@ def _grade_in_worker(assignment_id: str, learner: str) -> dict:
     return _grade_with(_WORKER["api"], assignment_id, learner)
 
 
+def outcome_of(learner: str, raw: dict, seconds: float) -> dict:
+    """nbgrader's result for one learner as the fields this module keeps."""
+    return {
+        "learner": learner,
+        "success": bool(raw.get("success")),
+        "log": raw.get("log", "") or "",
+        "error": raw.get("error", "") or "",
+        "seconds": seconds,
+    }
+
+
 def _grade_with(api, assignment_id: str, learner: str) -> dict:
     """Run nbgrader autograde for one learner; never raises (nbgrader's own exits are caught too)."""
     started = time.monotonic()
     try:
-        outcome = api.autograde(assignment_id, learner, force=True, create=True)
+        raw = api.autograde(assignment_id, learner, force=True, create=True)
     except (Exception, SystemExit) as error:
-        outcome = {"success": False, "error": f"{type(error).__name__}: {error}", "log": ""}
-    return {
-        "learner": learner,
-        "success": bool(outcome.get("success")),
-        "log": outcome.get("log", "") or "",
-        "error": outcome.get("error", "") or "",
-        "seconds": time.monotonic() - started,
-    }
+        raw = {"success": False, "error": f"{type(error).__name__}: {error}", "log": ""}
+    return outcome_of(learner, raw, time.monotonic() - started)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -147,22 +152,6 @@ def without_kernel(config) -> dict:
         "Autograde.sanitize_preprocessors": steps("sanitize_preprocessors"),
         "Autograde.autograde_preprocessors": steps("autograde_preprocessors"),
     }
-
-
-def _grade_here(course, assignment_id, learners, overrides, log_path, bar) -> dict:
-    """Grade answer-form submissions with no code of their own in this process, one after the other (one writer)."""
-    if not learners:
-        return {}
-    from mesocourse.grading.course import captured_output
-
-    api = course.api(**overrides, **without_kernel(course.config))
-    outcomes = {}
-    with open(log_path, "a", encoding="utf-8") as log, captured_output():
-        for learner in learners:
-            outcomes[learner] = _grade_with(api, assignment_id, learner)
-            log.write(outcomes[learner]["log"])
-            bar.update(1)
-    return outcomes
 
 
 def _is_answer_form(course: Course, assignment_id: str) -> bool:
@@ -224,24 +213,42 @@ def _graded_copy_notes(course: Course, assignment_id: str, learner: str, timeout
     return notes
 
 
-def _scores(course: Course, assignment_id: str, learner: str) -> tuple[float, float, int, dict[str, float]]:
-    """Autograded score and maximum, written answers still to mark, and each autograded question's score."""
-    from nbgrader.api import Gradebook
+def _scores(course: Course, assignment_id: str) -> dict[str, tuple[float, float, int, dict[str, float]]]:
+    """Per learner: autograded score and maximum, written answers to mark, each autograded question's score.
 
+    One query for the whole cohort (walking nbgrader's objects loaded each grade's cell one query at a time).
+    """
+    from nbgrader.api import Assignment, Gradebook, GradeCell, SubmittedAssignment, SubmittedNotebook
+    from nbgrader.api import Grade as Row
+
+    found: dict[str, tuple] = {}
     with Gradebook(course.db_url) as gradebook:
-        submission = gradebook.find_submission(assignment_id, learner)
-        score = maximum = 0.0
-        to_mark = 0
-        per_question = {}
-        for notebook in submission.notebooks:
-            for grade in notebook.grades:
-                if grade.cell.cell_type == "code":
-                    score += grade.score or 0.0
-                    maximum += grade.max_score
-                    per_question[grade.name] = float(grade.auto_score or 0.0)
-                elif awaiting_marks(grade):
-                    to_mark += 1
-    return score, maximum, to_mark, per_question
+        rows = (
+            gradebook.db.query(
+                SubmittedAssignment.student_id,
+                GradeCell.name,
+                GradeCell.cell_type,
+                GradeCell.max_score,
+                Row.score,
+                Row.auto_score,
+                Row.manual_score,
+                Row.needs_manual_grade,
+            )
+            .select_from(Row)
+            .join(GradeCell, Row.cell_id == GradeCell.id)
+            .join(SubmittedNotebook, Row.notebook_id == SubmittedNotebook.id)
+            .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+            .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
+            .filter(Assignment.name == assignment_id)
+        )
+        for row in rows:
+            score, maximum, to_mark, per_question = found.setdefault(row.student_id, (0.0, 0.0, 0, {}))
+            if row.cell_type == "code":
+                per_question[row.name] = float(row.auto_score or 0.0)
+                found[row.student_id] = (score + (row.score or 0.0), maximum + row.max_score, to_mark, per_question)
+            elif awaiting_marks(row):
+                found[row.student_id] = (score, maximum, to_mark + 1, per_question)
+    return found
 
 
 def load_status(course: Course, assignment_id: str) -> dict[str, dict]:
@@ -293,15 +300,11 @@ def autograde(
 ) -> list[GradingResult]:
     """Autograde every (or the named) learner's submission; returns one result per learner, never raises for one.
 
-    run_every_notebook: run even answer-form submissions without code of their own in the sandbox (the scores are
-    the same; the tests compare the two ways).
+    run_every_notebook: run even answer-form submissions in the sandbox, learner-added code included (the scores
+    are the same; the tests compare the two ways and try attacks from added code against the sandbox).
     """
     course.require_released(assignment_id)
     course.secret()  # answers cannot be checked without it: stop here with a message instead
-    try:
-        sandbox_tools()
-    except SandboxMissing as missing:
-        raise TrainerError(str(missing)) from None
     submitted = course.submitted_learners(assignment_id)
     if learners:
         unknown = sorted(set(learners) - set(submitted))
@@ -336,10 +339,15 @@ def autograde(
             results[learner] = GradingResult(learner, status, notes=[inspection.problem], graded_at=stamp)
         else:
             results[learner] = GradingResult(learner, GRADED, notes=inspection.notes, graded_at=stamp)
-            (here if answer_form and not inspection.added_code else to_grade).append(learner)
+            (here if answer_form else to_grade).append(learner)
         if set_aside:
             results[learner].notes.insert(0, f"links set aside (not followed, in {SET_ASIDE}/): {', '.join(set_aside)}")
 
+    if to_grade:  # only code needs the sandbox: answer forms are graded without it
+        try:
+            sandbox_tools()
+        except SandboxMissing as missing:
+            raise TrainerError(str(missing)) from None
     log_path = course.reports_dir / assignment_id / "autograde.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     workers = max(1, min(jobs, len(to_grade) or 1))
@@ -348,7 +356,8 @@ def autograde(
     ) as bar:
         # First the submissions with nothing to run, here; then those with code, in the sandbox's workers (one
         # gradebook writer at a time either way).
-        graded_here = _grade_here(course, assignment_id, here, overrides, log_path, bar)
+        with open(log_path, "a", encoding="utf-8") as log:
+            graded_here = grade_forms(course, assignment_id, here, overrides, log, bar)
         outcomes, lost = (
             _run(course, assignment_id, to_grade, workers, overrides, log_path, bar) if to_grade else ({}, [])
         )
@@ -371,14 +380,14 @@ def autograde(
             retried, _ = _run(course, assignment_id, busy, 1, overrides, log_path, bar)
             outcomes.update(retried)
 
+    scores = _scores(course, assignment_id)
     for learner, outcome in outcomes.items():
         result = results[learner]
         result.seconds = round(outcome["seconds"], 1)
         if outcome["success"]:
-            result.autograded_score, result.autograded_max, result.written_to_mark, result.auto_scores = _scores(
-                course, assignment_id, learner
-            )
-            result.notes += _graded_copy_notes(course, assignment_id, learner, timeout)
+            result.autograded_score, result.autograded_max, result.written_to_mark, result.auto_scores = scores[learner]
+            if learner not in graded_here:  # nothing ran for an answer form: no stopped cells or cut outputs
+                result.notes += _graded_copy_notes(course, assignment_id, learner, timeout)
         else:
             result.status, reason = _failure(outcome, timeout)
             result.notes.insert(0, reason)

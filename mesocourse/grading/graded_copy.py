@@ -9,6 +9,7 @@ it runs in the trainer's process, from the answers file read as data and the lea
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import nbformat
@@ -35,6 +36,21 @@ class FormRelease:
         return learner_version(self.source_notebook, learner, self.secret)
 
 
+def trainer_notebook(path: Path):
+    """A notebook of the trainer's own (a source or a release), read once while it stays unchanged; not to be edited.
+
+    Grading reads the same release (half a megabyte with its answer form) and source for every learner.
+    """
+    path = Path(path).resolve()
+    stat = path.stat()
+    return _read_notebook(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _read_notebook(path: Path, stamp: int, size: int):
+    return nbformat.read(path, as_version=4)
+
+
 def _grade_id(cell) -> str:
     meta = cell.metadata.get("nbgrader")
     grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
@@ -54,7 +70,7 @@ def form_release(config, resources) -> FormRelease | None:
         return None
     released = root / coursedir.get("release_directory", "release") / assignment / f"{notebook}.ipynb"
     try:
-        metadata = json.loads(released.read_text(encoding="utf-8")).get("metadata", {})
+        metadata = trainer_notebook(released).metadata
     except (OSError, ValueError):
         return None
     if FORM_KEY not in metadata:
@@ -101,8 +117,8 @@ def graded_layout(source, submitted, version: AssignmentVersion, sheet: AnswerSh
             mine = theirs.get(grade_id)
             copy.source = mine.source if mine is not None and mine.cell_type == "markdown" else TEXT_STUB
         cells.append(copy)
-    # Cells the learner added are kept after the set-up cell, where the learner's notebook has them (they run in
-    # the sandbox, as any submission's code, and never score).
+    # Cells the learner added are kept after the set-up cell, where the learner's notebook has them, for the
+    # trainer to read; they never score (and run only when the trainer asks for every notebook to be run).
     added = [nbformat.from_dict(json.loads(json.dumps(c))) for c in submitted.cells if not _grade_id(c)]
     where = next((i + 1 for i, cell in enumerate(cells) if _grade_id(cell) == "setup"), len(cells))
     cells[where:where] = added

@@ -49,6 +49,7 @@ from mesocourse.grading.graded_copy import (
     judge_in_version,
     learner_question_markdown,
     load_sheet,
+    trainer_notebook,
     your_answer,
 )
 from mesocourse.grading.keys import find_secret_file, read_secret
@@ -93,8 +94,7 @@ class ReadAnswerSheet(NbGraderPreprocessor):
         sheet = load_sheet(Path(resources.get("metadata", {}).get("path") or "."), version)
         for note in sheet.notes:
             self.log.warning("%s", note)
-        source = nbformat.read(release.source_notebook, as_version=4)
-        return graded_layout(source, nb, version, sheet), resources
+        return graded_layout(trainer_notebook(release.source_notebook), nb, version, sheet), resources
 
 
 class DropMalformedMetadata(NbGraderPreprocessor):

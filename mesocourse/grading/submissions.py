@@ -12,6 +12,7 @@ import nbformat
 
 from mesocourse.grading.answer_sheet import ANSWERS_FILE
 from mesocourse.grading.course import Course
+from mesocourse.grading.graded_copy import trainer_notebook
 from mesocourse.grading.scoring import read_answer
 
 # A readable notebook this large is almost certainly full of output; it is still graded, and reported.
@@ -154,7 +155,7 @@ def inspect_submission(course: Course, assignment_id: str, learner: str) -> Insp
     released_path = course.released_notebook(assignment_id)
     if released_path.is_file():
         submitted = nbformat.read(inspection.notebook, as_version=4)
-        released = nbformat.read(released_path, as_version=4)
+        released = trainer_notebook(released_path)
         inspection.notes += changes_from_release(submitted, released)
         inspection.added_code = added_code_cells(submitted, released)
     return inspection

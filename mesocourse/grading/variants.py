@@ -14,7 +14,7 @@ import hmac
 import random
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import nbformat
@@ -359,8 +359,15 @@ def draw(source: AssignmentSource, learner: str, secret: bytes) -> AssignmentVer
     version = AssignmentVersion(source.assignment_id, learner, version_tag(secret, source.assignment_id, learner))
     for question in source.autograded:
         version.questions[question.grade_id] = _draw_question(question, source.assignment_id, learner, secret)
-    version.blocks = _text_blocks(source.path, source)
+    path = Path(source.path).resolve()
+    version.blocks = list(_blocks(path, path.stat().st_mtime))
     return version
+
+
+@cache
+def _blocks(path: Path, stamp: float) -> tuple:
+    """The source's text blocks, read once per version of the source file."""
+    return tuple(_text_blocks(path, _source(path, stamp)))
 
 
 @cache
@@ -371,7 +378,13 @@ def _source(path: Path, stamp: float) -> AssignmentSource:
 def learner_version(source_notebook: Path, learner: str, secret: bytes) -> AssignmentVersion:
     """The version of the assignment in this source notebook for this learner (the source is read once)."""
     path = Path(source_notebook).resolve()
-    return draw(_source(path, path.stat().st_mtime), learner, secret)
+    return _drawn(path, path.stat().st_mtime, learner, secret)
+
+
+@lru_cache(maxsize=16)
+def _drawn(path: Path, stamp: float, learner: str, secret: bytes) -> AssignmentVersion:
+    """The last few learners' versions: grading one learner asks for their version several times."""
+    return draw(_source(path, stamp), learner, secret)
 
 
 # ---------------------------------------------------------------------------------------------------------------

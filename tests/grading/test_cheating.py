@@ -217,7 +217,10 @@ def cohort(tmp_path_factory, copy_course):
     for name in ("answer_format.py", "keys.py"):
         (shadow / name).write_text("def check_format(*a, **k):\n    print('✔ Right.')\n\ncheck_key = check_format\n")
     before = {path: path.read_bytes() for path in course.submitted_dir.rglob("*.ipynb")}
-    results = {result.learner: result for result in autograde(course, "foundations", timeout=20, show_progress=False)}
+    # An answer form runs nothing of the learner's by default; here every notebook runs, so that each attack meets
+    # the sandbox itself (as a trainer's own code assignment would).
+    graded = autograde(course, "foundations", timeout=20, show_progress=False, run_every_notebook=True)
+    results = {result.learner: result for result in graded}
     time.sleep(3)  # the forger's detached process would have written by now, had it outlived its sandbox
     return {"course": course, "results": results, "broken": broken, "outside": outside, "before": before}
 

@@ -98,7 +98,9 @@ def round_(tmp_path_factory, copy_course):
     hub = Course(root, overrides=Config({"Exchange": {"root": str(exchange)}}))
     collected = collect_exchange(hub, "foundations")
 
-    results = {result.learner: result for result in autograde(course, "foundations", timeout=5, show_progress=False)}
+    # Every notebook runs (an answer form runs nothing of the learner's by default), so the attacks meet the sandbox.
+    graded = autograde(course, "foundations", timeout=5, show_progress=False, run_every_notebook=True)
+    results = {result.learner: result for result in graded}
     try:
         feedback = generate_feedback(course, "foundations")
     except TrainerError as error:  # the old guard stopped everyone's feedback for one learner's leak

@@ -171,7 +171,10 @@ def cohort(course):
     _submit(course, "empty-file", raw=b"")
     _submit(course, "no-notebook", raw=b"sorry, sent the wrong file", name="notes.txt")
     before = _fingerprints(course.submitted_dir)
-    results = {result.learner: result for result in autograde(course, "mini", timeout=TIMEOUT, show_progress=False)}
+    # Every notebook runs (an answer form runs nothing of the learner's by default): the loop, flood and kernel
+    # killer below meet the sandbox, as a trainer's own code assignment would.
+    graded = autograde(course, "mini", timeout=TIMEOUT, show_progress=False, run_every_notebook=True)
+    results = {result.learner: result for result in graded}
     return {"results": results, "before": before}
 
 
