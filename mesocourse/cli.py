@@ -141,17 +141,28 @@ def _release(args) -> int:
     course = _course(args)
     learners = [name for name in (args.learners or "").split(",") if name.strip()] or None
     result = release(course, course.require_assignment(args.assignment), exchange=args.exchange, learners=learners)
-    print(
-        f"Released {result.assignment_id}: {result.questions} autograded questions, {result.written} written "
-        f"case answers, {result.points:g} points, one version for each of {len(result.handout.zips)} learners "
-        "(checked: no solution, hidden test or key inside)."
-    )
+    if result.plain:
+        from mesocourse.grading.plain import cannot_check
+
+        print(
+            f"Released {result.assignment_id}: {result.questions} autograded test cells, {result.written} manually "
+            f"graded answers, {result.points:g} points, a copy for each of {len(result.handout.zips)} learners "
+            "(checked: no solution or hidden test inside)."
+        )
+        print(cannot_check("release", result.assignment_id))
+    else:
+        print(
+            f"Released {result.assignment_id}: {result.questions} autograded questions, {result.written} written "
+            f"case answers, {result.points:g} points, one version for each of {len(result.handout.zips)} learners "
+            "(checked: no solution, hidden test or key inside)."
+        )
     for learner, archive in sorted(result.handout.zips.items()):
         print(f"  {learner}: {archive.relative_to(course.root)}")
     if result.exchange:
         print("It is also in the nbgrader exchange: learners can fetch it from the Assignments tab.")
     else:
-        print("Send each learner their own zip (it holds the notebook and answers.json).")
+        holds = "the notebooks" if result.plain else "the notebook and answers.json"
+        print(f"Send each learner their own zip (it holds {holds}).")
     return 0
 
 
