@@ -197,6 +197,10 @@ def _autograde(args) -> int:
     assignment = course.require_assignment(args.assignment)
     started = time.monotonic()
     results = autograde(course, assignment, args.learner, jobs=args.jobs or DEFAULT_JOBS, timeout=args.timeout)
+    if course.is_plain_nbgrader(assignment):
+        from mesocourse.grading.plain import cannot_check
+
+        print(cannot_check("autograde", assignment))
     print(results_table(results))
     print(f"\n{summary_line(results)} ({time.monotonic() - started:.0f} s)")
     return 0
@@ -246,6 +250,10 @@ def _report(args) -> int:
     course = _course(args)
     assignment = course.require_assignment(args.assignment)
     analysis = analyse(course, assignment)
+    if course.is_plain_nbgrader(assignment):
+        from mesocourse.grading.plain import cannot_check
+
+        print(cannot_check("report", assignment))
     print(f"{assignment}: {len(analysis.questions)} autograded questions, {analysis.test.learners} learners\n")
     print(report_table(analysis))
     print("\n" + summary_lines(analysis))

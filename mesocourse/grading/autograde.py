@@ -24,7 +24,7 @@ from multiprocessing import get_context
 import nbformat
 from tqdm import tqdm
 
-from mesocourse.grading.course import Course, TrainerError, awaiting_marks, format_table
+from mesocourse.grading.course import Course, TrainerError, awaiting_marks, format_table, is_autograded
 from mesocourse.grading.sandbox import BUDGET_ERROR, DEAD_ERROR, FLOOD_ERROR, SandboxMissing
 from mesocourse.grading.sandbox import tools as sandbox_tools
 from mesocourse.grading.submission_files import SET_ASIDE, set_aside_unsafe
@@ -169,6 +169,8 @@ def _is_answer_form(course: Course, assignment_id: str) -> bool:
     """Whether the assignment was released as an answer form (answers in answers.json, read as data)."""
     from mesocourse.grading.graded_copy import form_release
 
+    if course.is_plain_nbgrader(assignment_id):
+        return False
     stem = course.notebook_name(assignment_id).removesuffix(".ipynb")
     return form_release(course.config, {"nbgrader": {"assignment": assignment_id, "notebook": stem}}) is not None
 
@@ -194,12 +196,11 @@ def _failure(outcome: dict, timeout: float) -> tuple[str, str]:
 
 def _graded_copy_notes(course: Course, assignment_id: str, learner: str, timeout: float) -> list[str]:
     """What the graded copy shows that the trainer should know: stopped cells and cut outputs."""
-    path = course.autograded_dir / learner / assignment_id / course.notebook_name(assignment_id)
-    if not path.is_file():
-        return []
-    notebook = nbformat.read(path, as_version=4)
+    folder = course.autograded_dir / learner / assignment_id
+    paths = [folder / name for name in course.notebook_names(assignment_id) if (folder / name).is_file()]
+    cells = [cell for path in paths for cell in nbformat.read(path, as_version=4).cells]
     notes, stopped, cut, not_run, dead, flood = [], [], False, 0, 0, False
-    for cell in notebook.cells:
+    for cell in cells:
         for output in cell.get("outputs", []):
             flood = flood or output.get("ename") == FLOOD_ERROR
             not_run += output.get("ename") == BUDGET_ERROR
@@ -235,7 +236,7 @@ def _scores(course: Course, assignment_id: str, learner: str) -> tuple[float, fl
         per_question = {}
         for notebook in submission.notebooks:
             for grade in notebook.grades:
-                if grade.cell.cell_type == "code":
+                if is_autograded(grade):
                     score += grade.score or 0.0
                     maximum += grade.max_score
                     per_question[grade.name] = float(grade.auto_score or 0.0)
