@@ -37,6 +37,18 @@ def cannot_check(command: str, assignment_id: str) -> str:
     return CANNOT_CHECK[command].format(id=assignment_id)
 
 
+def release_settings() -> dict:
+    """nbgrader's own answer stubs (`raise NotImplementedError()`, "YOUR ANSWER HERE") for a plain release.
+
+    The course blanks its own answer cells; a plain assignment's learners need nbgrader's prompt to write code, and
+    nbgrader gives an untouched stub 0 points by its checksum, so the stub must be the one nbgrader would release.
+    """
+    from nbgrader.preprocessors import ClearSolutions
+
+    defaults = ClearSolutions()
+    return {"ClearSolutions.code_stub": dict(defaults.code_stub), "ClearSolutions.text_stub": defaults.text_stub}
+
+
 def source_problems(course: Course, assignment_id: str, run_tests: bool = True) -> list[str]:
     """What is wrong with a plain assignment's source: unreadable notebooks, or tests failing on its solutions."""
     from mesocourse.grading.release import validate_notebook

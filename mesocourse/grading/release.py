@@ -16,6 +16,7 @@ from mesocourse.grading.course import Course, TrainerError, captured_output, ker
 from mesocourse.grading.handout import Handout, handout_files, roster, write_handouts
 from mesocourse.grading.leaks import RELEASE, scan_files, scan_releases
 from mesocourse.grading.plain import counts as plain_counts
+from mesocourse.grading.plain import release_settings as plain_release_settings
 from mesocourse.grading.plain import write_copies as plain_copies
 from mesocourse.grading.variants import spec_problems
 
@@ -149,14 +150,14 @@ def release(
         raise TrainerError(
             f"{assignment_id!r} was not released, its source needs fixing first:\n  - " + "\n  - ".join(problems)
         )
-    api = course.api()
+    plain = course.is_plain_nbgrader(assignment_id)
+    api = course.api(**(plain_release_settings() if plain else {}))
     with captured_output():
         outcome = api.generate_assignment(assignment_id, force=True, create=True)
     if not outcome["success"]:
         raise TrainerError(
             f"nbgrader could not make the learner version of {assignment_id!r}:\n{outcome.get('log', '')}"
         )
-    plain = course.is_plain_nbgrader(assignment_id)
     unsealed = [] if plain else unsealed_keys(course, assignment_id, course.secret())
     if unsealed:
         shutil.rmtree(course.release_dir / assignment_id, ignore_errors=True)
