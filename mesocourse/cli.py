@@ -127,6 +127,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def course_own_assignments(course) -> list[str]:
+    """The course's own assignments (the ones in its question layout), without plain nbgrader ones."""
+    return [assignment for assignment in course.assignments() if not course.is_plain_nbgrader(assignment)]
+
+
 def _course(args):
     from mesocourse.grading.course import Course
 
@@ -292,6 +297,7 @@ def _bundle(args) -> int:
 
 
 def _check(args) -> int:
+    from mesocourse.grading.plain import cannot_check
     from mesocourse.grading.release import check_source
 
     course = _course(args)
@@ -299,7 +305,8 @@ def _check(args) -> int:
     problems = []
     for assignment in ids:
         found = check_source(course, assignment, run_tests=not args.quick)
-        print(f"{assignment}: {'ok' if not found else f'{len(found)} problems'}")
+        plain = f" ({cannot_check('check', assignment)})" if course.is_plain_nbgrader(assignment) else ""
+        print(f"{assignment}: {'ok' if not found else f'{len(found)} problems'}{plain}")
         problems += found
     for problem in problems:
         print(f"  - {problem}")
@@ -315,7 +322,7 @@ def _keys(args) -> int:
         print(clinic_key.describe(course))
         return 0
     if args.action == "strip":
-        ids = [course.require_assignment(name) for name in args.assignment] or course.assignments()
+        ids = [course.require_assignment(name) for name in args.assignment] or course_own_assignments(course)
         for assignment in ids:
             changed = unseal(course.source_notebook(assignment))
             print(f"{assignment}: {f'{len(changed)} keys stripped' if changed else 'holds no key'}")
@@ -354,7 +361,7 @@ def _cues(args) -> int:
     course = _course(args)
     problems, graded = [], []
     sets = [(name, bank_items(load_bank(name))) for name in bank_names()]
-    for assignment in course.assignments():
+    for assignment in course_own_assignments(course):
         items = assignment_items(read_assignment(course.source_notebook(assignment)), drawn_questions(assignment))
         graded += items
         sets.append((f"assignments/{assignment}", items))
