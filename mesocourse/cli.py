@@ -127,6 +127,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def course_own_assignments(course) -> list[str]:
+    """The course's own assignments (the ones in its question layout), without plain nbgrader ones."""
+    return [assignment for assignment in course.assignments() if not course.is_plain_nbgrader(assignment)]
+
+
 def _course(args):
     from mesocourse.grading.course import Course
 
@@ -141,17 +146,28 @@ def _release(args) -> int:
     course = _course(args)
     learners = [name for name in (args.learners or "").split(",") if name.strip()] or None
     result = release(course, course.require_assignment(args.assignment), exchange=args.exchange, learners=learners)
-    print(
-        f"Released {result.assignment_id}: {result.questions} autograded questions, {result.written} written "
-        f"case answers, {result.points:g} points, one version for each of {len(result.handout.zips)} learners "
-        "(checked: no solution, hidden test or key inside)."
-    )
+    if result.plain:
+        from mesocourse.grading.plain import cannot_check
+
+        print(
+            f"Released {result.assignment_id}: {result.questions} autograded test cells, {result.written} manually "
+            f"graded answers, {result.points:g} points, a copy for each of {len(result.handout.zips)} learners "
+            "(checked: no solution or hidden test inside)."
+        )
+        print(cannot_check("release", result.assignment_id))
+    else:
+        print(
+            f"Released {result.assignment_id}: {result.questions} autograded questions, {result.written} written "
+            f"case answers, {result.points:g} points, one version for each of {len(result.handout.zips)} learners "
+            "(checked: no solution, hidden test or key inside)."
+        )
     for learner, archive in sorted(result.handout.zips.items()):
         print(f"  {learner}: {archive.relative_to(course.root)}")
     if result.exchange:
         print("It is also in the nbgrader exchange: learners can fetch it from the Assignments tab.")
     else:
-        print("Send each learner their own zip (it holds the notebook and answers.json).")
+        holds = "the notebooks" if result.plain else "the notebook and answers.json"
+        print(f"Send each learner their own zip (it holds {holds}).")
     return 0
 
 
@@ -186,6 +202,10 @@ def _autograde(args) -> int:
     assignment = course.require_assignment(args.assignment)
     started = time.monotonic()
     results = autograde(course, assignment, args.learner, jobs=args.jobs or DEFAULT_JOBS, timeout=args.timeout)
+    if course.is_plain_nbgrader(assignment):
+        from mesocourse.grading.plain import cannot_check
+
+        print(cannot_check("autograde", assignment))
     print(results_table(results))
     print(f"\n{summary_line(results)} ({time.monotonic() - started:.0f} s)")
     return 0
@@ -235,6 +255,10 @@ def _report(args) -> int:
     course = _course(args)
     assignment = course.require_assignment(args.assignment)
     analysis = analyse(course, assignment)
+    if course.is_plain_nbgrader(assignment):
+        from mesocourse.grading.plain import cannot_check
+
+        print(cannot_check("report", assignment))
     print(f"{assignment}: {len(analysis.questions)} autograded questions, {analysis.test.learners} learners\n")
     print(report_table(analysis))
     print("\n" + summary_lines(analysis))
@@ -273,6 +297,7 @@ def _bundle(args) -> int:
 
 
 def _check(args) -> int:
+    from mesocourse.grading.plain import cannot_check
     from mesocourse.grading.release import check_source
 
     course = _course(args)
@@ -280,7 +305,8 @@ def _check(args) -> int:
     problems = []
     for assignment in ids:
         found = check_source(course, assignment, run_tests=not args.quick)
-        print(f"{assignment}: {'ok' if not found else f'{len(found)} problems'}")
+        plain = f" ({cannot_check('check', assignment)})" if course.is_plain_nbgrader(assignment) else ""
+        print(f"{assignment}: {'ok' if not found else f'{len(found)} problems'}{plain}")
         problems += found
     for problem in problems:
         print(f"  - {problem}")
@@ -296,7 +322,7 @@ def _keys(args) -> int:
         print(clinic_key.describe(course))
         return 0
     if args.action == "strip":
-        ids = [course.require_assignment(name) for name in args.assignment] or course.assignments()
+        ids = [course.require_assignment(name) for name in args.assignment] or course_own_assignments(course)
         for assignment in ids:
             changed = unseal(course.source_notebook(assignment))
             print(f"{assignment}: {f'{len(changed)} keys stripped' if changed else 'holds no key'}")
@@ -335,7 +361,7 @@ def _cues(args) -> int:
     course = _course(args)
     problems, graded = [], []
     sets = [(name, bank_items(load_bank(name))) for name in bank_names()]
-    for assignment in course.assignments():
+    for assignment in course_own_assignments(course):
         items = assignment_items(read_assignment(course.source_notebook(assignment)), drawn_questions(assignment))
         graded += items
         sets.append((f"assignments/{assignment}", items))

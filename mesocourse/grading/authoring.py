@@ -392,6 +392,25 @@ def _parse_test(question: AutogradedQuestion, source: str, problems: list[str]) 
         problems.append(f"{question.grade_id}: check_key must check {question.variable}")
 
 
+COURSE_CELL_IDS = ("instructions", "setup")
+
+
+def uses_course_layout(notebook) -> bool:
+    """Whether a notebook is written in the course's own question layout (else it is a plain nbgrader notebook).
+
+    Any trace counts (a course grade id, the set-up cell, a check_key test, course metadata), so a course assignment
+    with a layout mistake is still held to the course's checks rather than taken for a plain one.
+    """
+    for cell in notebook.cells:
+        grade_id = str(_meta(cell).get("grade_id", ""))
+        base = grade_id.removesuffix("-question").removesuffix("-answer")
+        if grade_id in COURSE_CELL_IDS or AUTOGRADED_ID.match(base) or WRITTEN_ID.match(base):
+            return True
+        if COURSE_METADATA in cell.get("metadata", {}) or "check_key(" in cell.source:
+            return True
+    return False
+
+
 def read_assignment(path: Path | str) -> AssignmentSource:
     """Read a source notebook into its questions; layout problems are collected in `.problems`."""
     path = Path(path)

@@ -158,6 +158,8 @@ def _is_answer_form(course: Course, assignment_id: str) -> bool:
     """Whether the assignment was released as an answer form (answers in answers.json, read as data)."""
     from mesocourse.grading.graded_copy import form_release
 
+    if course.is_plain_nbgrader(assignment_id):
+        return False
     stem = course.notebook_name(assignment_id).removesuffix(".ipynb")
     return form_release(course.config, {"nbgrader": {"assignment": assignment_id, "notebook": stem}}) is not None
 
@@ -183,12 +185,11 @@ def _failure(outcome: dict, timeout: float) -> tuple[str, str]:
 
 def _graded_copy_notes(course: Course, assignment_id: str, learner: str, timeout: float) -> list[str]:
     """What the graded copy shows that the trainer should know: stopped cells and cut outputs."""
-    path = course.autograded_dir / learner / assignment_id / course.notebook_name(assignment_id)
-    if not path.is_file():
-        return []
-    notebook = nbformat.read(path, as_version=4)
+    folder = course.autograded_dir / learner / assignment_id
+    paths = [folder / name for name in course.notebook_names(assignment_id) if (folder / name).is_file()]
+    cells = [cell for path in paths for cell in nbformat.read(path, as_version=4).cells]
     notes, stopped, cut, not_run, dead, flood = [], [], False, 0, 0, False
-    for cell in notebook.cells:
+    for cell in cells:
         for output in cell.get("outputs", []):
             flood = flood or output.get("ename") == FLOOD_ERROR
             not_run += output.get("ename") == BUDGET_ERROR
@@ -218,14 +219,30 @@ def _scores(course: Course, assignment_id: str) -> dict[str, tuple[float, float,
 
     One query for the whole cohort (walking nbgrader's objects loaded each grade's cell one query at a time).
     """
-    from nbgrader.api import Assignment, Gradebook, GradeCell, SubmittedAssignment, SubmittedNotebook
+    from nbgrader.api import (
+        Assignment,
+        Gradebook,
+        GradeCell,
+        Notebook,
+        SolutionCell,
+        SubmittedAssignment,
+        SubmittedNotebook,
+    )
     from nbgrader.api import Grade as Row
 
     found: dict[str, tuple] = {}
     with Gradebook(course.db_url) as gradebook:
+        # A code grade cell that is also a solution is a manually graded code answer (course.is_autograded).
+        answers = set(
+            gradebook.db.query(SolutionCell.notebook_id, SolutionCell.name)
+            .join(Notebook, SolutionCell.notebook_id == Notebook.id)
+            .join(Assignment, Notebook.assignment_id == Assignment.id)
+            .filter(Assignment.name == assignment_id)
+        )
         rows = (
             gradebook.db.query(
                 SubmittedAssignment.student_id,
+                GradeCell.notebook_id,
                 GradeCell.name,
                 GradeCell.cell_type,
                 GradeCell.max_score,
@@ -243,7 +260,7 @@ def _scores(course: Course, assignment_id: str) -> dict[str, tuple[float, float,
         )
         for row in rows:
             score, maximum, to_mark, per_question = found.setdefault(row.student_id, (0.0, 0.0, 0, {}))
-            if row.cell_type == "code":
+            if row.cell_type == "code" and (row.notebook_id, row.name) not in answers:
                 per_question[row.name] = float(row.auto_score or 0.0)
                 found[row.student_id] = (score + (row.score or 0.0), maximum + row.max_score, to_mark, per_question)
             elif awaiting_marks(row):

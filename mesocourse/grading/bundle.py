@@ -223,10 +223,15 @@ def build_bundle(course: Course, output: Path | str | None = None, learner: str 
     With `learner`, each assignment is that learner's own copy; an assignment released with per-learner copies is
     left out of a zip for no learner or for a learner without a copy (listed in `no_own_copy`).
     """
-    released = [a for a in course.assignments() if course.released_notebook(a).is_file()]
+    released = [a for a in course.assignments() if all(path.is_file() for path in course.released_notebooks(a))]
     not_released = [a for a in course.assignments() if a not in released]
     stale = [
-        a for a in released if course.source_notebook(a).stat().st_mtime > course.released_notebook(a).stat().st_mtime
+        a
+        for a in released
+        if any(
+            source.stat().st_mtime > copy.stat().st_mtime
+            for source, copy in zip(course.source_notebooks(a), course.released_notebooks(a), strict=True)
+        )
     ]
     path = Path(output) if output else course.root / "grading" / "bundle" / f"mesocourse-{date.today():%Y-%m-%d}.zip"
     path.parent.mkdir(parents=True, exist_ok=True)

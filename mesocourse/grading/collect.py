@@ -30,6 +30,7 @@ from mesocourse.grading.exchange_inbox import stage_inbound
 MAX_NOTEBOOK_BYTES = 50 * 1024**2
 LEARNER_ID = re.compile(r"^[a-z0-9][a-z0-9._@-]*$")
 SEPARATORS = "_- ."
+TIMESTAMP_FILE = "timestamp.txt"
 
 
 # nbgrader strips these from a name it unpacks ("bob.tar.zip" becomes bob's), so ids never end with them.
@@ -70,6 +71,8 @@ class LearnerFileCollector(FileNameCollectorPlugin):
     # Set by `collect_folder` before nbgrader runs: assignment notebook name, the extracted folder, and when each
     # learner's file was made (nbgrader copies files, so their own dates are gone by the time it asks).
     notebook_name = "assignment.ipynb"
+    # A plain nbgrader assignment's notebooks keep their own names (problem1.ipynb, problem2.ipynb).
+    notebook_names: frozenset = frozenset()
     extracted_root = ""
     sent_at: dict = {}
 
@@ -84,8 +87,9 @@ class LearnerFileCollector(FileNameCollectorPlugin):
         modified = self.sent_at.get(relative.parts[0]) or datetime.fromtimestamp(path.stat().st_mtime, UTC)
         return {
             "student_id": relative.parts[0],
-            "file_id": self.notebook_name,
-            "timestamp": modified.isoformat(sep=" "),
+            "file_id": path.name if path.name in self.notebook_names else self.notebook_name,
+            # nbgrader's own timestamp.txt text is passed on as it is (nbgrader reads its time zone names).
+            "timestamp": modified if isinstance(modified, str) else modified.isoformat(sep=" "),
         }
 
 
@@ -104,8 +108,11 @@ def _linked(path: Path, folder: Path) -> bool:
     return any((folder / Path(*relative.parts[: depth + 1])).is_symlink() for depth in range(len(relative.parts)))
 
 
-def plan_collection(folder: Path, assignment_id: str) -> CollectPlan:
-    """Decide which file is each learner's submission (newest notebook or zip), without copying anything."""
+def plan_collection(folder: Path, assignment_id: str, in_folders_only: bool = False) -> CollectPlan:
+    """Decide which file is each learner's submission (newest notebook or zip), without copying anything.
+
+    in_folders_only: an assignment of several notebooks, whose loose notebooks cannot say whose they are.
+    """
     plan = CollectPlan()
     candidates: dict[str, list[Path]] = {}
     names: dict[str, set[str]] = {}
@@ -119,13 +126,16 @@ def plan_collection(folder: Path, assignment_id: str) -> CollectPlan:
             continue
         if not path.is_file():
             continue
-        if path.name == ANSWERS_FILE:
-            continue  # filed with the notebook beside it
+        if path.name in (ANSWERS_FILE, TIMESTAMP_FILE):
+            continue  # filed with (or read for) the notebook beside it
         if path.suffix.lower() not in (".ipynb", ".zip"):
             plan.ignored.append(f"{relative} (not a notebook or zip)")
             continue
         if len(relative.parts) > 1:
             learner, name = learner_id(relative.parts[0]), person_key(relative.parts[0])
+        elif in_folders_only and path.suffix.lower() == ".ipynb":
+            plan.ignored.append(f"{relative} (put each learner's notebooks in a folder or zip named after them)")
+            continue
         else:
             learner, name = learner_from_file_name(path.stem, assignment_id), person_key(path.stem, assignment_id)
         if not learner:
@@ -210,6 +220,75 @@ def unpack_member(path: Path, member: zipfile.ZipInfo, target: Path) -> str:
     return ""
 
 
+def timestamp_text(raw: bytes | None) -> str | None:
+    """nbgrader's timestamp.txt ("2015-02-02 14:58:23.948203 America/Los_Angeles") if it reads as a time, else None."""
+    from nbgrader.utils import parse_utc
+
+    if not raw or len(raw) > 200:
+        return None
+    text = raw.decode("utf-8", errors="replace").strip()
+    try:
+        parse_utc(text)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    return text
+
+
+def _plain_file(path: Path, folder: Path) -> bool:
+    relative = path.relative_to(folder)
+    skipped = any(part.startswith(".") for part in relative.parts) or is_mac_debris(relative.parts)
+    return path.is_file() and not skipped and not _linked(path, folder)
+
+
+def stage_folder(learner_folder: Path, names, target: Path) -> tuple[list[str], str | None]:
+    """Copy the newest file of each expected notebook name from a learner's folder; (names filed, timestamp.txt)."""
+    found = {}
+    for path in sorted(learner_folder.rglob("*")):
+        if path.name in names and _plain_file(path, learner_folder):
+            if path.name not in found or path.stat().st_mtime > found[path.name].stat().st_mtime:
+                found[path.name] = path
+    stamps = [path for path in learner_folder.rglob(TIMESTAMP_FILE) if _plain_file(path, learner_folder)]
+    beside = [path for path in stamps if any(path.parent == notebook.parent for notebook in found.values())]
+    stamp = (beside or stamps or [None])[0]
+    for name, path in found.items():
+        shutil.copyfile(path, target / name)
+    return sorted(found), timestamp_text(stamp.read_bytes()[:201]) if stamp else None
+
+
+def stage_zip(path: Path, names, target: Path) -> tuple[list[str], str | None, str]:
+    """Unpack the newest member of each expected notebook name from a learner's zip; (filed, timestamp, problem)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [
+                info
+                for info in archive.infolist()
+                if not info.is_dir()
+                and ".ipynb_checkpoints" not in info.filename
+                and not is_mac_debris(Path(info.filename).parts)
+            ]
+            stamps = [info for info in members if Path(info.filename).name == TIMESTAMP_FILE]
+            stamp = timestamp_text(archive.read(stamps[0])[:201]) if stamps and stamps[0].file_size <= 200 else None
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError) as error:
+        return [], None, f"the zip cannot be opened ({type(error).__name__}): ask for it again"
+    filed = []
+    for name in names:
+        named = [info for info in members if Path(info.filename).name == name]
+        if not named:
+            continue
+        chosen = max(named, key=lambda info: (_member_time(info), info.filename))
+        if chosen.file_size > MAX_NOTEBOOK_BYTES:
+            return (
+                [],
+                None,
+                f"{name} unpacks to more than {MAX_NOTEBOOK_BYTES // 1024**2} MB: ask for the notebook itself",
+            )
+        problem = unpack_member(path, chosen, target / name)
+        if problem:
+            return [], None, problem
+        filed.append(name)
+    return filed, stamp, "" if filed else f"no {' or '.join(names)} inside the zip"
+
+
 @dataclass
 class CollectResult:
     """Per learner: what was filed; plus what was ignored and whose earlier submission was kept aside."""
@@ -257,7 +336,10 @@ def collect_folder(course: Course, assignment_id: str, folder: Path | str) -> Co
     folder = Path(folder).expanduser()
     if not folder.is_dir():
         raise TrainerError(f"{folder} is not a folder: give the folder where you saved the received files.")
-    plan = plan_collection(folder.resolve(), assignment_id)
+    names = course.notebook_names(assignment_id) if course.is_plain_nbgrader(assignment_id) else []
+    plan = plan_collection(folder.resolve(), assignment_id, in_folders_only=len(names) > 1)
+    if names:
+        plan.set_aside = {}  # each of a plain assignment's notebooks is filed (the newest of each name)
     if not plan.chosen:
         listed = f" It holds: {', '.join(plan.ignored[:5])}." if plan.ignored else " It is empty."
         raise TrainerError(f"No submission found in {folder}.{listed}")
@@ -268,12 +350,25 @@ def collect_folder(course: Course, assignment_id: str, folder: Path | str) -> Co
     archive = downloaded / assignment_id / "archive"
     shutil.rmtree(downloaded / assignment_id, ignore_errors=True)
     archive.mkdir(parents=True)
-    notebook_name = course.notebook_name(assignment_id)
+    notebook_name = names[0] if names else course.notebook_name(assignment_id)
     result = CollectResult(ignored=plan.ignored)
-    sent_at, refused, sheets = {}, {}, {}
+    sent_at, refused, sheets, filed_names = {}, {}, {}, {}
     for learner, path in plan.chosen.items():
         target = archive / learner / notebook_name
         target.parent.mkdir()
+        if names:
+            # A plain nbgrader assignment: every notebook under its own name, and nbgrader's timestamp.txt.
+            if path.suffix.lower() == ".zip":
+                filed, sent, problem = stage_zip(path, names, target.parent)
+            else:
+                learner_folder = folder.resolve() / path.relative_to(folder.resolve()).parts[0]
+                (filed, sent), problem = stage_folder(learner_folder, names, target.parent), ""
+            if problem:
+                refused[learner] = problem
+                continue
+            filed_names[learner] = filed
+            sent_at[learner] = sent or datetime.fromtimestamp(path.stat().st_mtime, UTC)
+            continue
         if path.suffix.lower() == ".zip":
             member, others, problem = choose_in_zip(path, notebook_name)
             if problem:
@@ -293,7 +388,9 @@ def collect_folder(course: Course, assignment_id: str, folder: Path | str) -> Co
             beside = path.parent / ANSWERS_FILE
             if path.parent != folder.resolve() and beside.is_file() and not beside.is_symlink():
                 sheets[learner] = beside.read_bytes()[: 10 * MAX_BYTES]
-            sent_at[learner] = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+            sent_at[learner] = _timestamp_beside(path, folder.resolve()) or datetime.fromtimestamp(
+                path.stat().st_mtime, UTC
+            )
 
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%f")
     for learner in plan.chosen:
@@ -301,6 +398,7 @@ def collect_folder(course: Course, assignment_id: str, folder: Path | str) -> Co
             result.replaced.append(learner)
 
     LearnerFileCollector.notebook_name = notebook_name
+    LearnerFileCollector.notebook_names = frozenset(names)
     LearnerFileCollector.extracted_root = str(downloaded / assignment_id / "extracted")
     LearnerFileCollector.sent_at = sent_at
     try:
@@ -324,8 +422,20 @@ def collect_folder(course: Course, assignment_id: str, folder: Path | str) -> Co
 
     for learner, path in plan.chosen.items():
         filed = course.submitted_dir / learner / assignment_id / notebook_name
+        if learner in filed_names:
+            # Any of a plain assignment's notebooks is a submission; the ones not sent are named.
+            filed = next(
+                (filed.parent / name for name in filed_names[learner] if (filed.parent / name).is_file()), filed
+            )
         source = str(path.relative_to(folder.resolve()))
+        if filed_names.get(learner):
+            source = (
+                f"{Path(source).parts[0]}{'' if source.endswith('.zip') else '/'} ({', '.join(filed_names[learner])})"
+            )
         notes = []
+        missing = [name for name in names if learner in filed_names and name not in filed_names[learner]]
+        if missing:
+            notes.append(f"not sent: {', '.join(missing)}")
         if learner in plan.set_aside:
             notes.append(f"this file used; also sent: {', '.join(plan.set_aside[learner])}")
         if learner in refused:
@@ -348,6 +458,14 @@ def collect_folder(course: Course, assignment_id: str, folder: Path | str) -> Co
         result.collected[learner] = source
         result.notes[learner] = notes
     return result
+
+
+def _timestamp_beside(path: Path, inbox: Path) -> str | None:
+    """nbgrader's timestamp.txt in the learner's own folder beside their notebook, if there is a readable one."""
+    stamp = path.parent / TIMESTAMP_FILE
+    if path.parent == inbox or not stamp.is_file() or stamp.is_symlink():
+        return None
+    return timestamp_text(stamp.read_bytes()[:201])
 
 
 def _zipped_sheet(opened: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes | None:

@@ -148,9 +148,38 @@ class Course:
             )
         return assignment_id
 
+    def source_notebooks(self, assignment_id: str) -> list[Path]:
+        """Every source notebook of an assignment, sorted (the course's own have one; nbgrader's may have several)."""
+        return sorted((self.source_dir / assignment_id).glob("*.ipynb"))
+
+    def notebook_names(self, assignment_id: str) -> list[str]:
+        """The file names learners hand in for an assignment (e.g. [foundations.ipynb], [problem1.ipynb, ...])."""
+        return [path.name for path in self.source_notebooks(assignment_id)]
+
+    def is_plain_nbgrader(self, assignment_id: str) -> bool:
+        """Whether an assignment is a plain nbgrader one a trainer brought (no trace of the course's layout).
+
+        The course's own assignments keep every stricter check; plain ones go through the same commands with nbgrader's
+        own rules, and each command says what it cannot check for them.
+        """
+        import nbformat
+
+        from mesocourse.grading.authoring import uses_course_layout
+        from mesocourse.grading.submissions import read_problem
+
+        notebooks = self.source_notebooks(assignment_id)
+        if not notebooks or any(read_problem(path) for path in notebooks):
+            return False
+        return not any(uses_course_layout(nbformat.read(path, as_version=4)) for path in notebooks)
+
     def source_notebook(self, assignment_id: str) -> Path:
-        """The single source notebook of an assignment."""
-        notebooks = sorted((self.source_dir / assignment_id).glob("*.ipynb"))
+        """The single source notebook of one of the course's own assignments."""
+        notebooks = self.source_notebooks(assignment_id)
+        if self.is_plain_nbgrader(assignment_id):
+            raise TrainerError(
+                f"{assignment_id!r} is a plain nbgrader assignment: this step works on the course's own "
+                "assignments only."
+            )
         if len(notebooks) != 1:
             raise TrainerError(
                 f"Assignment {assignment_id!r} should hold exactly one notebook, found {len(notebooks)}."
@@ -158,12 +187,16 @@ class Course:
         return notebooks[0]
 
     def notebook_name(self, assignment_id: str) -> str:
-        """The file name learners hand in for an assignment (e.g. foundations.ipynb)."""
+        """The file name learners hand in for one of the course's own assignments (e.g. foundations.ipynb)."""
         return self.source_notebook(assignment_id).name
 
     def released_notebook(self, assignment_id: str) -> Path:
-        """Where the learner version of an assignment is (whether or not it exists yet)."""
+        """Where the learner version of a course assignment is (whether or not it exists yet)."""
         return self.release_dir / assignment_id / self.notebook_name(assignment_id)
+
+    def released_notebooks(self, assignment_id: str) -> list[Path]:
+        """Where every released notebook of an assignment is (whether or not they exist yet)."""
+        return [self.release_dir / assignment_id / name for name in self.notebook_names(assignment_id)]
 
     def check_gradebook(self) -> None:
         """A TrainerError when the gradebook is gone, empty or damaged; never a new one made silently (F-15, F-16)."""
@@ -191,7 +224,8 @@ class Course:
     def is_released(self, assignment_id: str) -> bool:
         """Whether `release` has been run for this assignment (release notebook and gradebook entry)."""
         self.check_gradebook()
-        if not self.released_notebook(assignment_id).is_file():
+        released = self.released_notebooks(assignment_id)
+        if not released or not all(path.is_file() for path in released):
             return False
         from nbgrader.api import Gradebook, MissingEntry
 
@@ -246,6 +280,17 @@ class Course:
             return NbGraderAPI(coursedir=coursedir, config=config)
         finally:
             probe_log.setLevel(level)
+
+
+def is_autograded(grade) -> bool:
+    """Whether a gradebook grade is an autograded test (a code grade cell that is not itself an answer).
+
+    A code cell that is both graded and a solution is a manually graded code answer (nbgrader's "manually graded
+    answer" in code): the trainer marks it, like a written answer.
+    """
+    if grade.cell.cell_type != "code":
+        return False
+    return grade.name not in {cell.name for cell in grade.cell.notebook.solution_cells}
 
 
 def awaiting_marks(grade) -> bool:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mesocourse.grading.autograde import GRADED, load_status
-from mesocourse.grading.course import Course, TrainerError, awaiting_marks, format_table
+from mesocourse.grading.course import Course, TrainerError, awaiting_marks, format_table, is_autograded
 from mesocourse.words import counted
 
 CSV_COLUMNS = [
@@ -135,7 +135,7 @@ def _grade_problems(grade, recorded: dict | None) -> list[str]:
         problems.append(f"{grade.name} has {score:g} of {maximum:g} points")
     if grade.extra_credit:
         problems.append(f"{grade.name} has {float(grade.extra_credit):g} extra credit (was it given in formgrader?)")
-    if grade.cell.cell_type == "code":
+    if is_autograded(grade):
         if recorded is not None and grade.name in recorded and float(grade.auto_score or 0.0) != recorded[grade.name]:
             problems.append(f"{grade.name} changed since autograde (run autograde again)")
         if grade.manual_score is not None and float(grade.manual_score) != float(grade.auto_score or 0.0):
@@ -148,7 +148,7 @@ def _fill_scores(row: Row, submission, recorded: dict | None = None) -> None:
     for notebook in submission.notebooks:
         for grade in notebook.grades:
             row.problems += _grade_problems(grade, recorded)
-            if grade.cell.cell_type == "code":
+            if is_autograded(grade):
                 row.autograded_score += grade.score or 0.0
                 row.autograded_max += grade.max_score
             else:

@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mesocourse.grading.authoring import question_label
-from mesocourse.grading.course import Course, TrainerError, awaiting_marks, captured_output, format_table
+from mesocourse.grading.course import (
+    Course,
+    TrainerError,
+    awaiting_marks,
+    captured_output,
+    format_table,
+    is_autograded,
+)
 from mesocourse.grading.feedback_page import readable_feedback_html
 from mesocourse.grading.leaks import withhold_leaking_feedback
 
@@ -43,6 +50,7 @@ class FeedbackResult:
     """Feedback files made, learners skipped (with why) and written answers still unmarked."""
 
     files: dict[str, Path] = field(default_factory=dict)
+    pages: dict[str, list[Path]] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
     unmarked: dict[str, list[str]] = field(default_factory=dict)
     released_to_exchange: bool = False
@@ -52,7 +60,10 @@ class FeedbackResult:
         rows = []
         for learner, path in sorted(self.files.items()):
             note = f"not marked yet: {', '.join(self.unmarked[learner])}" if learner in self.unmarked else "-"
-            rows.append([learner, str(path.relative_to(root)), note])
+            shown = str(path.relative_to(root))
+            if len(self.pages.get(learner, [])) > 1:
+                shown += f" (+{len(self.pages[learner]) - 1} more)"
+            rows.append([learner, shown, note])
         for learner, reason in sorted(self.skipped.items()):
             rows.append([learner, "no feedback", reason])
         return format_table(["learner", "feedback file", "notes"], rows)
@@ -68,18 +79,18 @@ def _unmarked(course: Course, assignment_id: str, learner: str) -> list[str]:
             question_label(grade.name)
             for notebook in submission.notebooks
             for grade in notebook.grades
-            if awaiting_marks(grade) and grade.cell.cell_type == "markdown"
+            if awaiting_marks(grade) and not is_autograded(grade)
         ]
 
 
 def generate_feedback(course: Course, assignment_id: str, learners=None, exchange: bool = False) -> FeedbackResult:
     """Make (and leak-check) the feedback HTML of every graded learner; optionally release it to the exchange."""
     course.require_released(assignment_id)
-    notebook_name = course.notebook_name(assignment_id)
+    names = course.notebook_names(assignment_id)
     graded = sorted(
         folder.name
         for folder in (course.autograded_dir.iterdir() if course.autograded_dir.is_dir() else [])
-        if (folder / assignment_id / notebook_name).is_file()
+        if any((folder / assignment_id / name).is_file() for name in names)
     )
     submitted = course.submitted_learners(assignment_id)
     if learners:
@@ -99,18 +110,24 @@ def generate_feedback(course: Course, assignment_id: str, learners=None, exchang
     for learner in graded:
         with captured_output():
             outcome = api.generate_feedback(assignment_id, learner, force=True)
-        page = course.feedback_dir / learner / assignment_id / notebook_name.replace(".ipynb", ".html")
-        if not outcome["success"] or not page.is_file():
+        folder = course.feedback_dir / learner / assignment_id
+        pages = [folder / name.replace(".ipynb", ".html") for name in names]
+        pages = [page for page in pages if page.is_file()]
+        if not outcome["success"] or not pages:
             result.skipped[learner] = "nbgrader could not make the feedback page"
             continue
-        tidied = tidy_feedback_html(page.read_text(encoding="utf-8"))
-        page.write_text(readable_feedback_html(tidied), encoding="utf-8")
-        result.files[learner] = page
+        for page in pages:
+            tidied = tidy_feedback_html(page.read_text(encoding="utf-8"))
+            page.write_text(readable_feedback_html(tidied), encoding="utf-8")
+        # One page per notebook; the table names the first (the others sit beside it).
+        result.files[learner] = pages[0]
+        result.pages[learner] = pages
         unmarked = _unmarked(course, assignment_id, learner)
         if unmarked:
             result.unmarked[learner] = unmarked
     for learner, reason in withhold_leaking_feedback(course, assignment_id).items():
         result.files.pop(learner, None)
+        result.pages.pop(learner, None)
         result.unmarked.pop(learner, None)
         result.skipped[learner] = reason
     if exchange:

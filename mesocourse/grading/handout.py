@@ -106,11 +106,11 @@ def write_handouts(course: Course, assignment_id: str, learners: list[str]) -> H
             for name in (released_path.name, ANSWERS_FILE):
                 bundle.write(folder / name, f"{assignment_id}/{name}")
         result.folders[learner], result.zips[learner] = folder, archive
-    _add_students(course, learners)
+    add_students(course, learners)
     return result
 
 
-def _add_students(course: Course, learners: list[str]) -> None:
+def add_students(course: Course, learners: list[str]) -> None:
     """List the learners in nbgrader's gradebook too, so formgrader knows them before they submit."""
     from nbgrader.api import Gradebook
 

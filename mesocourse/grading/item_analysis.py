@@ -17,6 +17,7 @@ import nbformat
 from mesocourse.grading.answer_format import LETTER, LETTERS
 from mesocourse.grading.authoring import AssignmentSource, AutogradedQuestion, question_label, read_assignment
 from mesocourse.grading.course import Course, TrainerError, format_table
+from mesocourse.grading.plain import gradebook_source
 from mesocourse.grading.statistics import (
     AssignmentStats,
     Cohort,
@@ -59,7 +60,7 @@ class QuestionReport:
     @property
     def key(self) -> str:
         """The key as typed answers are counted ("B", "A+C", "3.5")."""
-        return key_text(self.question.solution)
+        return "-" if self.question.solution is None else key_text(self.question.solution)
 
 
 @dataclass
@@ -138,11 +139,13 @@ def item_for(question: AutogradedQuestion, assignment_id: str = "") -> Item:
 
 def later_attempt(course: Course, assignment_id: str, learner: str) -> bool:
     """Whether the submission being graded replaced a different earlier one (so it is not a first attempt)."""
-    name = course.notebook_name(assignment_id)
-    current = course.submitted_dir / learner / assignment_id / name
-    earlier = (course.root / "grading" / "replaced").glob(f"*/{learner}/{assignment_id}/{name}")
-    now = current.read_bytes() if current.is_file() else b""
-    return any(path.read_bytes() != now for path in earlier)
+    for name in course.notebook_names(assignment_id):
+        current = course.submitted_dir / learner / assignment_id / name
+        earlier = (course.root / "grading" / "replaced").glob(f"*/{learner}/{assignment_id}/{name}")
+        now = current.read_bytes() if current.is_file() else b""
+        if any(path.read_bytes() != now for path in earlier):
+            return True
+    return False
 
 
 def _graded_marks(course: Course, assignment_id: str, questions) -> dict[str, dict[str, float]]:
@@ -184,7 +187,10 @@ def _typed_values(course: Course, assignment_id: str, learners, grade_ids) -> di
 def analyse(course: Course, assignment_id: str) -> Analysis:
     """The statistics of every autograded question, the test and each objective, from first attempts."""
     course.require_released(assignment_id)
-    source = read_assignment(course.source_notebook(assignment_id))
+    plain = course.is_plain_nbgrader(assignment_id)
+    source = (
+        gradebook_source(course, assignment_id) if plain else read_assignment(course.source_notebook(assignment_id))
+    )
     questions = source.autograded
     marks = _graded_marks(course, assignment_id, questions)
     if not marks:
@@ -196,7 +202,8 @@ def analyse(course: Course, assignment_id: str) -> Analysis:
             f"Every graded submission of {assignment_id!r} is a second attempt ({', '.join(later)}): "
             "the statistics use first attempts only."
         )
-    typed = _typed_values(course, assignment_id, sorted(marks), [q.grade_id for q in questions])
+    # A plain nbgrader answer is code, not one typed value: there are no answers to count.
+    typed = {} if plain else _typed_values(course, assignment_id, sorted(marks), [q.grade_id for q in questions])
     return build_analysis(source, marks, typed, later)
 
 
@@ -207,7 +214,9 @@ def build_analysis(source: AssignmentSource, marks: dict, typed: dict, later_att
     reports = []
     for question, item in zip(source.autograded, cohort.items, strict=True):
         answers = Counter(
-            shown_answer(typed.get(learner, {}).get(question.grade_id, UNREADABLE)) for learner in cohort.learners
+            shown_answer(typed.get(learner, {}).get(question.grade_id, UNREADABLE))
+            for learner in cohort.learners
+            if question.kind
         )
         reports.append(QuestionReport(question, question_statistics(cohort, item), answers))
     return Analysis(
@@ -229,7 +238,7 @@ def report_table(analysis: Analysis) -> str:
         chosen = ", ".join(f"{answer} x{count}" for answer, count in question.answers.most_common(3))
         rows.append(
             [
-                f"{question.short} {question.grade_id.split('-', 1)[1]}",
+                f"{question.short} {question.grade_id.split('-', 1)[-1]}",
                 number(stats.facility),
                 number(stats.sd),
                 number(stats.discrimination),

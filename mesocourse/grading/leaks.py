@@ -18,8 +18,21 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
+
 from mesocourse.grading.answer_format import KINDS
-from mesocourse.grading.authoring import DELIMITERS, UNSEALED, read_assignment
+from mesocourse.grading.authoring import (
+    BEGIN_HIDDEN,
+    BEGIN_RUBRIC,
+    BEGIN_SOLUTION,
+    DELIMITERS,
+    END_HIDDEN,
+    END_RUBRIC,
+    END_SOLUTION,
+    UNSEALED,
+    read_assignment,
+    region,
+)
 from mesocourse.grading.course import Course, TrainerError
 from mesocourse.grading.keys import answer_digest
 
@@ -31,6 +44,8 @@ TEXT_SUFFIXES = {".py", ".md", ".txt", ".yaml", ".yml", ".json", ".toml", ".cfg"
 # learner's own cell that names them (F-5), so there the hidden statements and digests count, not the words.
 HIDDEN_TEST_WORDS = ("check_key", "mesocourse.grading.keys")
 MIN_LINE = 25
+# A plain nbgrader solution is code: shorter lines (`return sum(squares(n))`) already give an answer away.
+MIN_SOLUTION = 12
 # Learner output can carry material encoded (base64, compressed, hex): it is decoded and scanned again, and a
 # large encoded blob in feedback is flagged whatever it holds, since honest feedback has none outside images.
 ENCODED = re.compile(r"[A-Za-z0-9+/]{40,}={0,2}|(?:[0-9a-fA-F]{2}){32,}")
@@ -83,6 +98,9 @@ def signatures(course: Course) -> list[Signature]:
         found.append(Signature("answer-key secret", secret.decode(), ALL))
 
     for assignment_id in course.assignments():
+        if course.is_plain_nbgrader(assignment_id):
+            found += plain_signatures(course.source_notebooks(assignment_id), assignment_id)
+            continue
         source = read_assignment(course.source_notebook(assignment_id))
         for question in source.autograded:
             # The digest release seals into the gradebook, and any a source holds itself.
@@ -111,6 +129,44 @@ def signatures(course: Course) -> list[Signature]:
             found += [Signature("marking guide", line, ALL, assignment_id) for line in _lines(question.rubric)]
             found += [Signature("model answer", line, ALL, assignment_id) for line in _lines(question.model_answer)]
     return [signature for signature in found if signature.text]
+
+
+def _solution_parts(cell) -> tuple[str, str]:
+    """(hidden from learners, shown to them) of a solution cell, as nbgrader's release clears it."""
+    if BEGIN_SOLUTION in cell.source:
+        return region(cell.source, BEGIN_SOLUTION, END_SOLUTION)
+    return cell.source, ""  # a solution cell without delimiters is replaced whole
+
+
+def plain_signatures(paths, assignment_id: str) -> list[Signature]:
+    """Solutions, hidden tests and marking guides of a plain nbgrader assignment's source notebooks.
+
+    Solution lines that the released notebook shows anyway (a function's first line, an example call) are left out,
+    so a release is flagged for what nbgrader should have cleared, never for its own questions.
+    """
+    hidden, shown = [], []
+    found = []
+    for path in paths:
+        for cell in nbformat.read(path, as_version=4).cells:
+            meta = cell.metadata.get("nbgrader", {})
+            rest = cell.source
+            if meta.get("solution"):
+                answer, rest = _solution_parts(cell)
+                kind = "solution" if cell.cell_type == "code" else "model answer"
+                hidden += [(kind, line) for line in _lines(answer, MIN_SOLUTION)]
+            tests, rest = region(rest, BEGIN_HIDDEN, END_HIDDEN)
+            guide, rest = region(rest, BEGIN_RUBRIC, END_RUBRIC)
+            found += [Signature("hidden-test code", line, ALL, assignment_id) for line in _lines(tests) if " " in line]
+            found += [Signature("marking guide", line, ALL, assignment_id) for line in _lines(guide)]
+            shown.append(normalise(rest))
+    visible = "\n".join(shown)
+    # Learners' own answers may equal a solution, so solutions count before grading only (as for the course's own).
+    found += [
+        Signature(kind, line, BEFORE_GRADING, assignment_id, scoped=True)
+        for kind, line in dict.fromkeys(hidden)
+        if line not in visible
+    ]
+    return found
 
 
 def _strings_in(node) -> list[str]:

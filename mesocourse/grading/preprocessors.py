@@ -323,14 +323,16 @@ def results_markdown(cells, unmarked=frozenset()) -> str:
             continue
         score, points = meta.get("score"), meta.get("points")
         label = question_label(meta["grade_id"])
+        # A graded code cell that is also an answer is marked by the trainer (nbgrader's manually graded code).
+        test = cell.cell_type == "code" and not meta.get("solution")
         link = f"[{label}](#{meta['grade_id']})"
         if meta["grade_id"] in unmarked:
             score, result = None, "not marked yet"
         elif score is None:
             result = "waiting for your trainer"
         elif float(score) >= float(points):
-            result = "✔ right" if cell.cell_type == "code" else "✔ full marks"
-        elif cell.cell_type == "code":
+            result = "✔ right" if test else "✔ full marks"
+        elif test:
             result = "✘ not right"
             review.append(label)
         else:

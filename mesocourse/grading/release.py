@@ -15,6 +15,9 @@ from mesocourse.grading.authoring import AuthoringError, check_assignment, read_
 from mesocourse.grading.course import Course, TrainerError, captured_output, kernel_output_to
 from mesocourse.grading.handout import Handout, handout_files, roster, write_handouts
 from mesocourse.grading.leaks import RELEASE, scan_files, scan_releases
+from mesocourse.grading.plain import counts as plain_counts
+from mesocourse.grading.plain import release_settings as plain_release_settings
+from mesocourse.grading.plain import write_copies as plain_copies
 from mesocourse.grading.variants import spec_problems
 
 
@@ -70,6 +73,10 @@ def check_source(course: Course, assignment_id: str, run_tests: bool = True, sec
     as release seals the gradebook's copy.
     """
     course.require_assignment(assignment_id)
+    if course.is_plain_nbgrader(assignment_id):
+        from mesocourse.grading.plain import source_problems
+
+        return source_problems(course, assignment_id, run_tests)
     secret = secret or course.secret()
     path = course.source_notebook(assignment_id)
     source = read_assignment(path)
@@ -125,6 +132,8 @@ class ReleaseResult:
     points: float
     exchange: bool = False
     handout: Handout = field(default_factory=Handout)
+    # A plain nbgrader assignment (not in the course's layout): `written` then counts every manually graded answer.
+    plain: bool = False
 
 
 def release(
@@ -141,21 +150,22 @@ def release(
         raise TrainerError(
             f"{assignment_id!r} was not released, its source needs fixing first:\n  - " + "\n  - ".join(problems)
         )
-    api = course.api()
+    plain = course.is_plain_nbgrader(assignment_id)
+    api = course.api(**(plain_release_settings() if plain else {}))
     with captured_output():
         outcome = api.generate_assignment(assignment_id, force=True, create=True)
     if not outcome["success"]:
         raise TrainerError(
             f"nbgrader could not make the learner version of {assignment_id!r}:\n{outcome.get('log', '')}"
         )
-    unsealed = unsealed_keys(course, assignment_id, course.secret())
+    unsealed = [] if plain else unsealed_keys(course, assignment_id, course.secret())
     if unsealed:
         shutil.rmtree(course.release_dir / assignment_id, ignore_errors=True)
         raise TrainerError(
             f"{assignment_id!r} was not released: the gradebook's keys of {', '.join(unsealed)} are not sealed with "
             "this clinic's secret (is SealKeys first in GenerateAssignment.preprocessors in nbgrader_config.py?)."
         )
-    handout = write_handouts(course, assignment_id, ids)
+    handout = (plain_copies if plain else write_handouts)(course, assignment_id, ids)
     leaks = scan_releases(course, [assignment_id])
     leaks += scan_files(course, handout_files(course, assignment_id), RELEASE, assignment=assignment_id)
     if leaks:
@@ -176,6 +186,10 @@ def release(
             sent = api.release_assignment(assignment_id)
         if not sent["success"]:
             raise TrainerError(f"nbgrader could not put {assignment_id!r} in the exchange:\n{sent.get('log', '')}")
+    if plain:
+        tests, answers, points = plain_counts(course, assignment_id)
+        folder = course.release_dir / assignment_id
+        return ReleaseResult(assignment_id, folder, tests, answers, points, exchange, handout, plain=True)
     source = read_assignment(course.source_notebook(assignment_id))
     return ReleaseResult(
         assignment_id,

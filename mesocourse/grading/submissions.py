@@ -88,8 +88,11 @@ def added_code_cells(submitted, released) -> int:
     )
 
 
-def changes_from_release(submitted, released) -> list[str]:
-    """Read-only cells the learner edited or deleted, and grading settings they changed (all are undone)."""
+def changes_from_release(submitted, released, own_layout: bool = True) -> list[str]:
+    """Read-only cells the learner edited or deleted, and grading settings they changed (all are undone).
+
+    own_layout=False: a plain nbgrader notebook, where the learner's own code cells are part of the answer.
+    """
     notes = []
     submitted_cells = {_grade_id(cell): cell for cell in submitted.cells if _grade_id(cell)}
     for cell in released.cells:
@@ -109,9 +112,10 @@ def changes_from_release(submitted, released) -> list[str]:
             notes.append(f"{grade_id}: grading settings changed ({', '.join(changed)}; reset for grading)")
         if meta.get("locked") and theirs.source.strip() != cell.source.strip():
             notes.append(f"{grade_id}: read-only cell edited (graded with the original)")
-        if meta.get("solution") and not meta.get("grade") and theirs.cell_type == "code":
+        course_answer = grade_id.endswith("-answer")  # plain nbgrader answers are code, not one typed value
+        if course_answer and meta.get("solution") and not meta.get("grade") and theirs.cell_type == "code":
             notes += _answer_cell_notes(theirs, grade_id)
-    added = added_code_cells(submitted, released)
+    added = added_code_cells(submitted, released) if own_layout else 0
     if added:
         notes.append(f"{added} code cell{'s' if added > 1 else ''} added (never run for the score)")
     return notes
@@ -121,6 +125,8 @@ def answer_sheet_notes(course: Course, assignment_id: str, learner: str, folder:
     """What the trainer should know about the answers file of an answer-form assignment (none for others)."""
     from mesocourse.grading.graded_copy import form_release, load_sheet
 
+    if course.is_plain_nbgrader(assignment_id):
+        return []
     stem = course.notebook_name(assignment_id).removesuffix(".ipynb")
     release = form_release(course.config, {"nbgrader": {"assignment": assignment_id, "notebook": stem}})
     if release is None:
@@ -131,31 +137,39 @@ def answer_sheet_notes(course: Course, assignment_id: str, learner: str, folder:
 def inspect_submission(course: Course, assignment_id: str, learner: str) -> Inspection:
     """Check one learner's submission folder for this assignment, without changing it."""
     folder = course.submitted_dir / learner / assignment_id
-    expected = course.notebook_name(assignment_id)
+    names = course.notebook_names(assignment_id)
     inspection = Inspection(learner)
     entries = sorted(folder.iterdir()) if folder.is_dir() else []
     files = [path.name for path in entries if path.is_file() and not path.is_symlink()]
+    # Files nbgrader released beside the notebooks (a figure) come back with them and are expected.
+    released_files = {path.name for path in (course.release_dir / assignment_id).glob("*") if path.is_file()}
     # Folders are listed too: a mesocourse/ folder sent along cannot change the score, but the trainer should know.
-    others = [name for name in files if name not in (expected, "timestamp.txt", ANSWERS_FILE)]
+    others = [name for name in files if name not in {*names, *released_files, "timestamp.txt", ANSWERS_FILE}]
     others += [f"{path.name}/ (folder)" for path in entries if path.is_dir()]
-    if expected not in files:
+    present = [name for name in names if name in files]
+    if not present:
         found = f" (found: {', '.join(others)})" if others else " (the folder is empty)"
-        inspection.problem = f"no {expected} in the submission{found}"
+        inspection.problem = f"no {' or '.join(names)} in the submission{found}"
         return inspection
-    inspection.notebook = folder / expected
+    inspection.notebook = folder / present[0]
     if others:
         inspection.notes.append(f"extra files ignored by grading: {', '.join(others)}")
-    problem = read_problem(inspection.notebook)
-    if problem:
-        inspection.problem = problem
-        return inspection
-    if inspection.notebook.stat().st_size > LARGE_NOTEBOOK_BYTES:
-        inspection.notes.append("very large notebook (long outputs): they are cut down in the graded copy")
+    if len(present) < len(names):
+        inspection.notes.append(f"not handed in: {', '.join(name for name in names if name not in present)}")
+    for name in present:
+        problem = read_problem(folder / name)
+        if problem:
+            inspection.problem = problem if len(names) == 1 else f"{name}: {problem}"
+            return inspection
+        if (folder / name).stat().st_size > LARGE_NOTEBOOK_BYTES:
+            inspection.notes.append("very large notebook (long outputs): they are cut down in the graded copy")
     inspection.notes += answer_sheet_notes(course, assignment_id, learner, folder)
-    released_path = course.released_notebook(assignment_id)
-    if released_path.is_file():
-        submitted = nbformat.read(inspection.notebook, as_version=4)
-        released = trainer_notebook(released_path)
-        inspection.notes += changes_from_release(submitted, released)
-        inspection.added_code = added_code_cells(submitted, released)
+    own_layout = not course.is_plain_nbgrader(assignment_id)
+    for name in present:
+        released_path = course.release_dir / assignment_id / name
+        if released_path.is_file():
+            submitted = nbformat.read(folder / name, as_version=4)
+            released = trainer_notebook(released_path)
+            inspection.notes += changes_from_release(submitted, released, own_layout)
+            inspection.added_code += added_code_cells(submitted, released)
     return inspection

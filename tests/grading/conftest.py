@@ -7,6 +7,9 @@ import pytest
 
 from mesocourse.paths import ROOT
 
+# nbgrader's example course is data for test_nbgrader_example.py: its notebooks are not nbval tests.
+collect_ignore = ["nbgrader_example"]
+
 
 def _copy_course(target: Path) -> Path:
     ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "*.pyc")

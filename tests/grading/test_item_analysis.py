@@ -77,8 +77,8 @@ class _Course:
         self.root = root
         self.submitted_dir = root / "grading" / "submitted"
 
-    def notebook_name(self, assignment_id):
-        return f"{assignment_id}.ipynb"
+    def notebook_names(self, assignment_id):
+        return [f"{assignment_id}.ipynb"]
 
 
 def test_only_first_attempts_count(tmp_path):
