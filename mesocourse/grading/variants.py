@@ -261,8 +261,20 @@ def _sibling_problems(where: str, question: AutogradedQuestion, siblings: list) 
                 problems.append(f"{at}: options {letters!r} must be the source's letters {question.choices!r}")
             if format_problem(sibling["solution"], question.kind, question.choices) is not None:
                 problems.append(f"{at}: the solution {sibling['solution']!r} is not a valid {question.kind} answer")
+            elif _right_texts(dict(split_prompt(question.prompt)[1]), question.solution) == _right_texts(
+                sibling["options"], sibling["solution"]
+            ):
+                problems.append(
+                    f"{at}: the right option is the source's own; a sibling needs a right answer of its own"
+                )
         problems += [f"{at}: {p}" for p in _reference_problems(sibling["prompt"] + "\n" + sibling["explanation"])]
     return problems
+
+
+def _right_texts(options: dict, solution) -> set[str]:
+    """The words of the right option(s), whatever their letters (a sibling must not just move the source's key)."""
+    letters = solution if isinstance(solution, list) else [solution]
+    return {str(options.get(letter, "")).strip().rstrip(".").lower() for letter in letters}
 
 
 def _number_sibling_problems(question: AutogradedQuestion, sibling: dict) -> list[str]:
@@ -273,6 +285,8 @@ def _number_sibling_problems(question: AutogradedQuestion, sibling: dict) -> lis
     if isinstance(solution, bool) or not isinstance(solution, int | float):
         return [f"the solution {solution!r} is not a number"]
     stated = f"{round(float(solution), question.decimals):.{question.decimals}f}"
+    if round(float(solution), question.decimals) == round(float(question.solution), question.decimals):
+        return ["the answer is the source's own; a sibling needs a right answer of its own"]
     if stated not in sibling["explanation"]:
         return [f"the explanation does not state the answer as the learner types it ({stated})"]
     return []
