@@ -5,7 +5,7 @@ import pytest
 from mesocourse.grading import autograde as grading
 from mesocourse.grading.course import Course
 from mesocourse.grading.release import release
-from tests.grading.conftest import hand_in
+from tests.grading.conftest import hand_in, in_own_version
 
 pytestmark = pytest.mark.pipeline
 ANSWERS = {
@@ -34,7 +34,9 @@ def course(tmp_path_factory, copy_course):
     release(course, "foundations", run_tests=False, learners=list(ANSWERS))
     for learner, answers in ANSWERS.items():
         cells = ["print('my working')"] if learner == "own-code" else []
-        hand_in(course, "foundations", learner, answers, extra_cells=cells)
+        hand_in(
+            course, "foundations", learner, in_own_version(course, "foundations", learner, answers), extra_cells=cells
+        )
     return course
 
 
