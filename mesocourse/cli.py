@@ -355,14 +355,15 @@ def _leaks(args) -> int:
 def _cues(args) -> int:
     from mesocourse.bank import bank_names, load_bank
     from mesocourse.grading.authoring import read_assignment
-    from mesocourse.grading.variants import drawn_questions
+    from mesocourse.grading.variants import drawn_questions, sibling_versions
     from mesocourse.item_cues import assignment_items, bank_items, cue_problems, cue_summary
 
     course = _course(args)
     problems, graded = [], []
     sets = [(name, bank_items(load_bank(name))) for name in bank_names()]
     for assignment in course_own_assignments(course):
-        items = assignment_items(read_assignment(course.source_notebook(assignment)), drawn_questions(assignment))
+        source = read_assignment(course.source_notebook(assignment))
+        items = assignment_items(source, drawn_questions(assignment), sibling_versions(assignment))
         graded += items
         sets.append((f"assignments/{assignment}", items))
     # Key letters are judged over all graded keys together: one assignment is too short to balance four letters.

@@ -75,41 +75,74 @@ def _graded_stem(prompt: str) -> str:
     return "\n".join(lines).strip()
 
 
-def assignment_items(source, drawn=frozenset()) -> list[Item]:
+def assignment_items(source, drawn=frozenset(), siblings=None) -> list[Item]:
     """The autograded items of a graded source notebook (an authoring.AssignmentSource); options are in fixed order.
 
     `drawn` lists the questions whose key each learner gets from their own draw (a patient, a call, a needle, a
-    sibling version): their source key says nothing about what a learner sees, so they are left out.
+    sibling version): their source key says nothing about the letters a learner sees, so they are left out of the
+    key-letter count. `siblings` (grade id -> sibling versions, as in assets/assignment-variants.yaml) adds every
+    version of those questions, the source's own included, without a fixed order: a learner may get any of them,
+    so each must pass the length, wording and leak rules.
     """
+    siblings = siblings or {}
     items = []
     for question in source.autograded:
+        if question.grade_id in siblings:
+            items += _version_items(source.assignment_id, question, siblings[question.grade_id])
+            continue
         if question.grade_id in drawn:
             continue
-        options = OPTION_LINE.findall(question.prompt)
-        letters = [letter for letter, _ in options]
+        items.append(_source_item(source.assignment_id, question, fixed_order=True))
+    return items
+
+
+def _source_item(collection: str, question, fixed_order: bool) -> Item:
+    """One source question as an Item."""
+    options = OPTION_LINE.findall(question.prompt)
+    if question.kind == "number":
+        unit = NUMBER_UNIT.search(question.prompt)
+        return Item(
+            collection,
+            question.grade_id,
+            "numeric",
+            _graded_stem(question.prompt),
+            answer=float(question.solution),
+            unit=(unit["unit"] or "") if unit else "",
+        )
+    letters = [letter for letter, _ in options]
+    chosen = [question.solution] if question.kind == "letter" else list(question.solution)
+    return Item(
+        collection,
+        question.grade_id,
+        "single" if question.kind == "letter" else "multiple",
+        _graded_stem(question.prompt),
+        options=tuple(text for _, text in options),
+        keys=tuple(letters.index(letter) for letter in chosen if letter in letters),
+        fixed_order=fixed_order,
+    )
+
+
+def _version_items(collection: str, question, siblings: list[dict]) -> list[Item]:
+    """The source question and each sibling version as Items (ids `q03`, `q03 sibling 1`, ...), order shuffled."""
+    items = [_source_item(collection, question, fixed_order=False)]
+    unit = items[0].unit
+    for number, sibling in enumerate(siblings, start=1):
+        item_id = f"{question.grade_id} sibling {number}"
+        stem = str(sibling["prompt"]).strip()
         if question.kind == "number":
-            unit = NUMBER_UNIT.search(question.prompt)
-            items.append(
-                Item(
-                    source.assignment_id,
-                    question.grade_id,
-                    "numeric",
-                    _graded_stem(question.prompt),
-                    answer=float(question.solution),
-                    unit=(unit["unit"] or "") if unit else "",
-                )
-            )
+            items.append(Item(collection, item_id, "numeric", stem, answer=float(sibling["solution"]), unit=unit))
             continue
-        chosen = [question.solution] if question.kind == "letter" else list(question.solution)
+        letters = list(sibling["options"])
+        solution = sibling["solution"]
+        chosen = [solution] if isinstance(solution, str) else list(solution)
         items.append(
             Item(
-                source.assignment_id,
-                question.grade_id,
+                collection,
+                item_id,
                 "single" if question.kind == "letter" else "multiple",
-                _graded_stem(question.prompt),
-                options=tuple(text for _, text in options),
+                stem,
+                options=tuple(str(text) for text in sibling["options"].values()),
                 keys=tuple(letters.index(letter) for letter in chosen if letter in letters),
-                fixed_order=True,
             )
         )
     return items
@@ -164,12 +197,17 @@ def gives_away(stem: str, item: Item) -> str | None:
     return None
 
 
+def _question(item: Item) -> str:
+    """The question an item is a version of: a learner sees one version of each, never two side by side."""
+    return item.item_id.split(" sibling ")[0]
+
+
 def stem_leaks(items: list[Item]) -> list[tuple[Item, Item, str]]:
     """(item whose stem gives it away, item answered by it, the words) within each collection."""
     leaks = []
     for reader in items:
         for other in items:
-            if other is reader or other.collection != reader.collection:
+            if other is reader or other.collection != reader.collection or _question(other) == _question(reader):
                 continue
             words = gives_away(reader.stem, other)
             if words:

@@ -6,7 +6,7 @@ import pytest
 
 from mesocourse.bank import bank_names, course_bank
 from mesocourse.grading.authoring import read_assignment
-from mesocourse.grading.variants import drawn_questions
+from mesocourse.grading.variants import drawn_questions, sibling_versions
 from mesocourse.item_cues import (
     LETTER_SHARE_MAX,
     LONGEST_RIGHT_MAX,
@@ -25,12 +25,14 @@ ASSIGNMENTS = sorted((ROOT / "assignments").glob("*/*.ipynb"))
 
 
 def graded_items(path=None):
-    """The graded items with a fixed key: questions drawn per learner are left out, as `mesocourse cues` does."""
+    """The graded items, as `mesocourse cues` reads them: drawn questions left out, every sibling version in."""
     notebooks = [path] if path else ASSIGNMENTS
     return [
         item
         for notebook in notebooks
-        for item in assignment_items(read_assignment(notebook), drawn_questions(notebook.parent.name))
+        for item in assignment_items(
+            read_assignment(notebook), drawn_questions(notebook.parent.name), sibling_versions(notebook.parent.name)
+        )
     ]
 
 
@@ -118,5 +120,30 @@ def test_graded_items_read_options_and_key_from_the_notebook():
     """The first graded assignment's items carry their lettered options and the solution's letter."""
     items = graded_items(ASSIGNMENTS[0])
     letters = [item for item in items if item.kind == "single"]
-    assert letters and all(len(item.options) >= 3 and item.fixed_order for item in letters)
+    versions = sibling_versions(ASSIGNMENTS[0].parent.name)
+    assert letters and all(len(item.options) >= 3 for item in letters)
+    assert all(item.fixed_order == (item.item_id.split(" sibling ")[0] not in versions) for item in letters)
     assert all("**Type" not in item.stem and "- **A.**" not in item.stem for item in items)
+
+
+def test_every_sibling_version_is_read_and_judged_like_a_question():
+    """A sibling whose right option is the longest, or that offers 'none of the above', is counted and named."""
+    from types import SimpleNamespace
+
+    question = SimpleNamespace(
+        grade_id="q1",
+        kind="letter",
+        solution="A",
+        prompt="### Question 1 (1 point)\n\nWhich?\n\n- **A.** short\n- **B.** longer one\n- **C.** c\n- **D.** d",
+    )
+    source = SimpleNamespace(assignment_id="demo", autograded=[question])
+    sibling = {
+        "prompt": "Which one now?",
+        "options": {"A": "a", "B": "b", "C": "the right one, by far the longest", "D": "None of the above"},
+        "solution": "C",
+    }
+    items = assignment_items(source, {"q1"}, {"q1": [sibling]})
+    assert [item.item_id for item in items] == ["q1", "q1 sibling 1"]
+    assert not any(item.fixed_order for item in items)
+    assert longest_right(items) == (1, 2)
+    assert "q1 sibling 1: option 'None of the above'" in " | ".join(cue_problems(items))

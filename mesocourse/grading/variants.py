@@ -242,23 +242,60 @@ def _draw_problems(engine, spec: dict, point: dict, question: AutogradedQuestion
 
 
 def _sibling_problems(where: str, question: AutogradedQuestion, siblings: list) -> list[str]:
-    """Each sibling version: the source's kind and option letters, a valid key, an explanation and a source."""
+    """Each sibling version: the source's kind (and option letters), a valid key, an explanation and a source."""
     from mesocourse.grading.answer_format import format_problem
 
     problems = []
-    if question.kind not in (LETTER, LETTERS):
-        return [f"{where}: sibling versions are for choice questions"]
+    if len(siblings) < 1:
+        return [f"{where}: `siblings` lists no version"]
     for number, sibling in enumerate(siblings, start=1):
         at = f"{where} sibling {number}"
-        letters = "".join(sibling["options"])
-        if letters != question.choices:
-            problems.append(f"{at}: options {letters!r} must be the source's letters {question.choices!r}")
-        if format_problem(sibling["solution"], question.kind, question.choices) is not None:
-            problems.append(f"{at}: the solution {sibling['solution']!r} is not a valid {question.kind} answer")
         if not str(sibling.get("explanation", "")).strip() or not str(sibling.get("prompt", "")).strip():
             problems.append(f"{at}: a sibling needs a prompt and an explanation")
+            continue
+        if question.kind == NUMBER:
+            problems += [f"{at}: {p}" for p in _number_sibling_problems(question, sibling)]
+        else:
+            letters = "".join(sibling.get("options") or {})
+            if letters != question.choices:
+                problems.append(f"{at}: options {letters!r} must be the source's letters {question.choices!r}")
+            if format_problem(sibling["solution"], question.kind, question.choices) is not None:
+                problems.append(f"{at}: the solution {sibling['solution']!r} is not a valid {question.kind} answer")
+            elif _right_texts(dict(split_prompt(question.prompt)[1]), question.solution) == _right_texts(
+                sibling["options"], sibling["solution"]
+            ):
+                problems.append(
+                    f"{at}: the right option is the source's own; a sibling needs a right answer of its own"
+                )
         problems += [f"{at}: {p}" for p in _reference_problems(sibling["prompt"] + "\n" + sibling["explanation"])]
     return problems
+
+
+def _right_texts(options: dict, solution) -> set[str]:
+    """The words of the right option(s), whatever their letters (a sibling must not just move the source's key)."""
+    letters = solution if isinstance(solution, list) else [solution]
+    return {str(options.get(letter, "")).strip().rstrip(".").lower() for letter in letters}
+
+
+def _number_sibling_problems(question: AutogradedQuestion, sibling: dict) -> list[str]:
+    """A number sibling: no options, a number key in the source's unit and rounding, stated in its explanation."""
+    if sibling.get("options"):
+        return ["a number question's sibling has no options"]
+    solution = sibling.get("solution")
+    if isinstance(solution, bool) or not isinstance(solution, int | float):
+        return [f"the solution {solution!r} is not a number"]
+    stated = f"{round(float(solution), question.decimals):.{question.decimals}f}"
+    if round(float(solution), question.decimals) == round(float(question.solution), question.decimals):
+        return ["the answer is the source's own; a sibling needs a right answer of its own"]
+    if stated not in sibling["explanation"]:
+        return [f"the explanation does not state the answer as the learner types it ({stated})"]
+    return []
+
+
+def sibling_versions(assignment: str, path: Path = SPEC_FILE) -> dict[str, list[dict]]:
+    """grade id -> the sibling versions of that question (for the cue checks, which read every version)."""
+    entries = _spec_file(path).get(assignment) or {}
+    return {grade_id: list(entry["siblings"]) for grade_id, entry in entries.items() if entry.get("siblings")}
 
 
 def spec_problems(source: AssignmentSource, path: Path = SPEC_FILE) -> list[str]:
@@ -318,8 +355,12 @@ def _draw_question(question: AutogradedQuestion, assignment: str, learner: str, 
     index = rng.randrange(len(siblings) + 1) if siblings else 0
     if index:
         sibling = siblings[index - 1]
-        stem, options = sibling["prompt"].strip(), list(sibling["options"].items())
-        common |= {"explanation": sibling["explanation"].strip(), "sibling": index, "key": _key(sibling["solution"])}
+        stem, options = sibling["prompt"].strip(), list((sibling.get("options") or {}).items())
+        common |= {"explanation": sibling["explanation"].strip(), "sibling": index}
+        if question.kind == NUMBER:
+            common["expected"] = round(float(sibling["solution"]), question.decimals)
+        else:
+            common["key"] = _key(sibling["solution"])
     if "engine" in spec:
         engine = ENGINES[spec["engine"]]
         point = {name: rng.choice(list(values)) for name, values in spec["parameters"].items()}

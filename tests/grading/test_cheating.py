@@ -27,7 +27,7 @@ from mesocourse.grading.leaks import scan_feedback
 from mesocourse.grading.release import release
 from mesocourse.grading.variants import from_source, learner_version, to_source
 from mesocourse.paths import ROOT
-from tests.grading.conftest import hand_in
+from tests.grading.conftest import hand_in, in_own_version
 
 pytestmark = pytest.mark.pipeline
 
@@ -99,6 +99,7 @@ def _cell(notebook, grade_id):
 def _answered(course, learner, answers, q1_extra="", new_cells=(), **options):
     """Hand in foundations as `learner`: answers ticked in their version, any code as cells they added."""
     cells = ([q1_extra.strip()] if q1_extra.strip() else []) + list(new_cells)
+    answers = in_own_version(course, "foundations", options.get("sheet_of") or learner, answers)
     folder, _ = hand_in(course, "foundations", learner, answers, extra_cells=cells, **options)
     return folder
 
@@ -272,10 +273,12 @@ def test_another_learners_answers_file_scores_in_the_senders_own_version(cohort)
     course = cohort["course"]
     source = learner_version(course.source_notebook("foundations"), "honest-right", course.secret())
     mine = learner_version(course.source_notebook("foundations"), "h05-someone-elses-file", course.secret())
+    sent = in_own_version(course, "foundations", "honest-right", KEY)
     deserved = 0.0
     for grade_id, question in source.questions.items():
-        key = KEY[question.number]
-        theirs = to_source(mine.questions[grade_id], from_source(question, key))
+        own = mine.questions[grade_id]
+        key = in_own_version(course, "foundations", "h05-someone-elses-file", KEY)[question.number]
+        theirs = to_source(own, from_source(question, sent[question.number]))
         deserved += question.points if theirs == (sorted(key) if isinstance(key, list) else key) else 0.0
     result = cohort["results"]["h05-someone-elses-file"]
     assert _score(result) == (GRADED, deserved) and deserved < FULL

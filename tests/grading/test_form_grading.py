@@ -11,7 +11,7 @@ from mesocourse.grading import autograde as grading
 from mesocourse.grading.course import Course
 from mesocourse.grading.form_grading import one_gradebook_session
 from mesocourse.grading.release import release
-from tests.grading.conftest import hand_in
+from tests.grading.conftest import hand_in, in_own_version
 
 ANSWERS = {
     "right": {1: "C", 2: "A", 3: "D", 4: ["A", "B", "D"], 5: "A", 6: "C", 7: "D", 8: "B"},
@@ -50,7 +50,8 @@ def course(tmp_path_factory, copy_course):
     course = Course(copy_course(tmp_path_factory.mktemp("course")))
     release(course, "foundations", run_tests=False, learners=list(ANSWERS))
     for learner, answers in ANSWERS.items():
-        hand_in(course, "foundations", learner, answers, extra_cells=[ADDED] if learner == "own-code" else [])
+        own = in_own_version(course, "foundations", learner, answers)
+        hand_in(course, "foundations", learner, own, extra_cells=[ADDED] if learner == "own-code" else [])
     return course
 
 

@@ -46,8 +46,11 @@ def test_shuffling_keeps_every_option_text(depths):
     """A version shows the source's own options, every one, only in another order."""
     version = draw(depths, "maria-dupont", SECRET)
     for question in depths.autograded:
+        own = version.questions[question.grade_id]
         _, options, _ = split_prompt(question.prompt)
-        assert sorted(version.questions[question.grade_id].options) == sorted(text for _, text in options)
+        if own.sibling:
+            options = _spec()["depths"][question.grade_id]["siblings"][own.sibling - 1].get("options", {}).items()
+        assert sorted(own.options) == sorted(text for _, text in options)
 
 
 @pytest.mark.parametrize("learner", ["maria-dupont", "lucas-martin", "a", "b", "c"])
@@ -293,3 +296,85 @@ def test_a_drawn_patient_is_judged_on_the_learners_own_key():
     assert judge_in_version(key, Answer(question.key), SECRET, question).right
     wrong = judge_in_version(key, Answer("B"), SECRET, question)
     assert not wrong.right and question.explanation in wrong.message
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Coverage: no fact question of a covered assignment shows every learner the public source's words
+
+# The assignments whose every autograded question must have a version of each learner's own. Extend this list as
+# more assignments get their versions; the test below then holds them to the same rule.
+COVERED = ("foundations", "procedure", "depths", "contraindications")
+MIN_SIBLINGS = 2
+
+
+def uncovered_questions(assignment: str, spec: dict) -> list[str]:
+    """Autograded questions with neither an engine nor at least MIN_SIBLINGS sibling versions in `spec`."""
+    entries = spec.get(assignment) or {}
+    return [
+        question.grade_id
+        for question in _source(assignment).autograded
+        if "engine" not in entries.get(question.grade_id, {})
+        and len(entries.get(question.grade_id, {}).get("siblings") or []) < MIN_SIBLINGS
+    ]
+
+
+@pytest.mark.parametrize("assignment", COVERED)
+def test_every_fact_question_has_an_engine_or_two_siblings(assignment):
+    """Each autograded question is drawn by an engine or has two sibling versions, so the public source's words
+    are the right answer for only some learners (fails if a question loses its versions or a new one has none)."""
+    assert uncovered_questions(assignment, _spec()) == []
+
+
+def test_the_coverage_check_finds_a_question_without_versions():
+    """A question whose siblings were removed, or that has only one, is named."""
+    spec = _spec()
+    spec["procedure"] = {**spec["procedure"]}
+    del spec["procedure"]["q07-water-for-equipment"]
+    spec["procedure"]["q08-multidose-vials"] = {"siblings": spec["procedure"]["q08-multidose-vials"]["siblings"][:1]}
+    assert uncovered_questions("procedure", spec) == ["q07-water-for-equipment", "q08-multidose-vials"]
+
+
+@pytest.mark.parametrize("assignment", COVERED)
+def test_over_a_cohort_every_version_is_drawn_and_keys_differ_from_the_source(assignment):
+    """Over 50 learners every sibling of every question is someone's version, and such a learner's key is their own."""
+    source = _source(assignment)
+    versions = {q.grade_id: set() for q in source.autograded}
+    for learner in LEARNERS:
+        for grade_id, own in draw(source, learner, SECRET).questions.items():
+            versions[grade_id].add(own.sibling)
+            if own.sibling:
+                assert own.own_key
+    for grade_id, entry in (_spec().get(assignment) or {}).items():
+        if "siblings" in entry:
+            assert versions[grade_id] == set(range(len(entry["siblings"]) + 1)), grade_id
+
+
+def test_a_sibling_that_only_moves_the_source_key_is_caught(tmp_path):
+    """A sibling whose right option has the source's own words (only another letter) fails the check."""
+    spec = tmp_path / "variants.yaml"
+    text = (ROOT / "assets" / "assignment-variants.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "B: Many small injections in or just under the skin, near the area.",
+        "B: Tiny deposits in the skin that slowly spread below.",
+    )
+    spec.write_text(text, encoding="utf-8")
+    problems = spec_problems(_source("foundations"), spec)
+    assert any("sibling 1: the right option is the source's own" in problem for problem in problems)
+
+
+def test_a_number_sibling_is_judged_on_its_own_number():
+    """A learner given a number sibling is right with that sibling's answer, and the source's answer is wrong."""
+    from mesocourse.grading.graded_copy import judge_in_version
+    from mesocourse.grading.scoring import Answer, HiddenKey
+
+    source = _source("procedure")
+    grade_id = "q05-kybella-session-volume"
+    own = next(q for learner in LEARNERS if (q := draw(source, learner, SECRET).questions[grade_id]).sibling)
+    assert own.expected in (1.0, 60.0) and own.stem.startswith(("A trial", "The Kybella label allows at most"))
+    key = HiddenKey(grade_id, "answer_q5", "number", "sealed-at-release", decimals=1)
+    assert judge_in_version(key, Answer(own.expected), SECRET, own).right
+    assert not judge_in_version(key, Answer(10.0), SECRET, own).right
+    from mesocourse.grading.variants import AssignmentVersion
+
+    version = AssignmentVersion("procedure", "x", "t", {grade_id: own})
+    assert source_answer(version, grade_id, own.expected).label.startswith("right (sibling")
