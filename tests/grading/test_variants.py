@@ -244,9 +244,9 @@ def test_a_sibling_is_drawn_for_some_learners_with_its_own_key():
     """Sibling versions: some learners get the source, others the sibling, each judged on its own key."""
     source = _source("final-exam")
     versions = [draw(source, learner, SECRET).questions["q10-diallo-us-products"] for learner in LEARNERS]
-    assert {q.sibling for q in versions} == {0, 1}
-    sibling = next(q for q in versions if q.sibling)
-    assert sibling.key == "C" and "Kybella (deoxycholic acid), for fat under the chin only." in sibling.options
+    assert {q.sibling for q in versions} == {0, 1, 2}
+    sibling = next(q for q in versions if q.sibling == 1)
+    assert sibling.key == "B" and "Lipodissolve, with no credible evidence." in sibling.options
     assert source_answer_label(sibling).startswith("right (sibling 1")
 
 
