@@ -21,7 +21,7 @@ import nbformat
 import yaml
 
 from mesocourse.grading.answer_format import LETTER, LETTERS, NUMBER
-from mesocourse.grading.authoring import AssignmentSource, AutogradedQuestion, read_assignment
+from mesocourse.grading.authoring import AssignmentSource, AuthoringError, AutogradedQuestion, read_assignment
 from mesocourse.grading.drawn import ENGINES
 from mesocourse.paths import ASSETS
 from mesocourse.references import UnknownReference, keys_in_text, resolve
@@ -34,7 +34,7 @@ HOW_TO = ("**Type one letter**", "**Select all that apply.**", "**Type a number*
 SHOWN = "ABCDEFGH"
 
 
-class VariantError(ValueError):
+class VariantError(AuthoringError):
     """A parametrised question whose template, ranges or engine do not give back the source question."""
 
 
@@ -146,7 +146,15 @@ def split_prompt(prompt: str) -> tuple[str, list[tuple[str, str]], str]:
 
 @cache
 def _spec_file(path: Path) -> dict:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    """The versions file, or one sentence saying where it cannot be read (a YAML slip gave a traceback)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except yaml.YAMLError as problem:
+        mark = getattr(problem, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise VariantError(f"{path.name} is not valid YAML{where}: {getattr(problem, 'problem', problem)}") from None
+    if data and not isinstance(data, dict):
+        raise VariantError(f"{path.name} should map each assignment to its questions")
     return data or {}
 
 

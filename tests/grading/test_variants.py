@@ -4,9 +4,10 @@ from collections import Counter
 
 import pytest
 
-from mesocourse.grading.authoring import read_assignment
+from mesocourse.grading.authoring import AuthoringError, read_assignment
 from mesocourse.grading.variants import (
     draw,
+    drawn_questions,
     from_source,
     source_answer,
     spec_problems,
@@ -303,7 +304,7 @@ def test_a_drawn_patient_is_judged_on_the_learners_own_key():
 
 # The assignments whose every autograded question must have a version of each learner's own. Extend this list as
 # more assignments get their versions; the test below then holds them to the same rule.
-COVERED = ("foundations", "procedure", "depths", "contraindications")
+COVERED = ("foundations", "procedure", "depths", "contraindications", "aftercare", "final-exam")
 MIN_SIBLINGS = 2
 
 
@@ -378,3 +379,10 @@ def test_a_number_sibling_is_judged_on_its_own_number():
 
     version = AssignmentVersion("procedure", "x", "t", {grade_id: own})
     assert source_answer(version, grade_id, own.expected).label.startswith("right (sibling")
+
+
+def test_a_yaml_slip_in_the_versions_file_gets_one_sentence(tmp_path):
+    broken = tmp_path / "assignment-variants.yaml"
+    broken.write_text("depths:\n  q01: [unclosed\n", encoding="utf-8")
+    with pytest.raises(AuthoringError, match=r"assignment-variants.yaml is not valid YAML at line \d"):
+        drawn_questions("depths", broken)
