@@ -142,6 +142,9 @@ def load_sheet(folder: Path, version: AssignmentVersion) -> AnswerSheet:
 def judge_in_version(key: HiddenKey, answer: Answer, secret: bytes, question: QuestionVersion) -> Verdict:
     """Right or not for this learner's own version, explained with their letters and, for numbers, their numbers."""
     key = HiddenKey(**{**key.__dict__, "explanation": question.explanation})
+    if not answer.problem and answer.value in ("", None, []):
+        # Typing advice ("between the quotes") means nothing to a learner who answered with the form's widgets.
+        return Verdict(False, f"✘ Not answered.\nWhy: {question.explanation}")
     if not question.own_key:
         return judge(key, answer, secret)
     # Drawn numbers, a drawn patient or a sibling: the key is this learner's own (in the source's letters), not the
