@@ -119,9 +119,11 @@ bench-hub: $(INSTALLED) hub-env
 bench-report: $(INSTALLED)
 	$(BIN)/python bench/report.py
 
-# Grading: mesocourse autograde against plain nbgrader autograde on a synthetic cohort (bench/README.md).
+# Grading: mesocourse autograde against plain nbgrader autograde on a synthetic cohort, the course's own
+# assignment (answers read as data) and then a standard assignment with code tests, sandboxed (bench/README.md).
 bench-grading: $(INSTALLED) sandbox
 	$(BIN)/python bench/grading.py
+	$(BIN)/python bench/grading_code.py
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check mesocourse tests

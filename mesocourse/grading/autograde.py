@@ -25,7 +25,7 @@ from tqdm import tqdm
 
 from mesocourse.grading.course import Course, TrainerError, awaiting_marks, format_table
 from mesocourse.grading.form_grading import grade_forms
-from mesocourse.grading.sandbox import BUDGET_ERROR, DEAD_ERROR, FLOOD_ERROR, SandboxMissing
+from mesocourse.grading.sandbox import BUDGET_ERROR, DEAD_ERROR, FLOOD_ERROR, START_ERROR, SandboxMissing
 from mesocourse.grading.sandbox import tools as sandbox_tools
 from mesocourse.grading.submission_files import SET_ASIDE, set_aside_unsafe
 from mesocourse.grading.submissions import Inspection, inspect_submission
@@ -70,7 +70,11 @@ def _start_worker(root: str, overrides: dict, log_path: str) -> None:
     os.dup2(descriptor, 1)
     os.dup2(descriptor, 2)
     warnings.filterwarnings("ignore")
-    _WORKER["api"] = Course(root).api(**overrides)
+    course = Course(root)
+    # Each worker starts its next sandboxed kernel while it grades (sandbox.py, spare_kernels.py), and checks the
+    # cells' metadata against a schema checked once (nbgrader re-checks the schema for every cell, twice a learner).
+    ahead = {"SandboxedExecute.spare_kernels": True}
+    _WORKER["api"] = course.api(**overrides, **checks_once(course.config), **ahead)
 
 
 def _grade_in_worker(assignment_id: str, learner: str) -> dict:
@@ -137,21 +141,26 @@ def _run(course, assignment_id, learners, workers, overrides, log_path, bar) -> 
     return outcomes, lost
 
 
-def without_kernel(config) -> dict:
-    """Overrides for grading without running anything: no Execute step, metadata checked without re-checks."""
-    from nbgrader.preprocessors import CheckCellMetadata, Execute
+def checks_once(config, leave_out: tuple = ()) -> dict:
+    """Overrides for Autograde's steps: nbgrader's metadata check with its schema checked once; `leave_out` dropped."""
+    from nbgrader.preprocessors import CheckCellMetadata
 
     from mesocourse.grading.preprocessors import CheckCellMetadataOnce
 
     def steps(name: str) -> list:
         listed = config.Autograde.get(name, [])
-        kept = [step for step in listed if not (isinstance(step, type) and issubclass(step, Execute))]
+        kept = [step for step in listed if not (isinstance(step, type) and issubclass(step, leave_out))]
         return [CheckCellMetadataOnce if step is CheckCellMetadata else step for step in kept]
 
-    return {
-        "Autograde.sanitize_preprocessors": steps("sanitize_preprocessors"),
-        "Autograde.autograde_preprocessors": steps("autograde_preprocessors"),
-    }
+    names = ("sanitize_preprocessors", "autograde_preprocessors")
+    return {f"Autograde.{name}": steps(name) for name in names if name in config.Autograde}
+
+
+def without_kernel(config) -> dict:
+    """Overrides for grading without running anything: no Execute step, metadata checked without re-checks."""
+    from nbgrader.preprocessors import Execute
+
+    return checks_once(config, leave_out=(Execute,))
 
 
 def _is_answer_form(course: Course, assignment_id: str) -> bool:
@@ -167,6 +176,11 @@ def _is_answer_form(course: Course, assignment_id: str) -> bool:
 def _failure(outcome: dict, timeout: float) -> tuple[str, str]:
     """Status and plain explanation for an nbgrader failure, read from its log."""
     text = outcome["log"] + "\n" + outcome["error"]
+    if START_ERROR in text:
+        return FAILED, (
+            "the grading kernel could not start in the sandbox, twice (a problem of this machine, not of the "
+            "submission); run autograde again for this learner, and see autograde.log if it goes on"
+        )
     if "Kernel died" in text or "DeadKernelError" in text:
         return KERNEL_DIED, (
             "the notebook stopped the grading kernel (e.g. code that exits Python or uses all memory); "

@@ -9,8 +9,12 @@ of its working folder and /tmp (64 MB in /dev/shm), a time budget for the whole 
 streams; the PID namespace ends every process the submission started when its kernel stops. Not capped: the sum of
 the box's processes' memory (that needs cgroups, e.g. systemd-run -p MemoryMax, where systemd runs the machine).
 The kernel talks to nbgrader over Unix sockets in a folder shared with the box (IPC transport), so no port is needed.
+A grading worker starts each box ahead of need, empty (spare_kernels.py); the notebook's files are put in just before
+it runs, and a kernel that fails to start is replaced once, then reported as a grading problem, never as the
+learner's kernel dying.
 """
 
+import json
 import math
 import os
 import shutil
@@ -21,11 +25,13 @@ from pathlib import Path
 
 import nbformat
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader.preprocessors import Execute
-from traitlets import Integer
+from traitlets import Bool, Integer
 
 import mesocourse
+from mesocourse.grading.spare_kernels import SpareKernels
 from mesocourse.grading.submission_files import copy_for_sandbox
 
 INSTALL = "sudo apt-get install bubblewrap"
@@ -52,10 +58,23 @@ DEFAULT_PROCESSES = 128
 DEFAULT_DISK = 128 * 1024**2
 # Copies the checked submission into the size-capped working folder, then becomes the kernel.
 COPY_THEN_RUN = 'cp -R "$0"/. . && exec "$@"'
+# The same copy for a kernel started ahead of need, run by the grading process before the notebook's first cell.
+COPY_IN = (
+    f"def _copy_in(folder={SUBMISSION!r}):\n    import os, shutil\n    for name in os.listdir(folder):\n"
+    f"        shutil.copyfile(os.path.join(folder, name), os.path.join({WORK!r}, name))\n"
+    "_copy_in()\ndel _copy_in\n"
+)
+START_ERROR = "KernelStartError"
+# One spare kernel per grading process (autograde's workers switch it on with SandboxedExecute.spare_kernels).
+SPARES = SpareKernels()
 
 
 class SandboxMissing(RuntimeError):
     """bubblewrap is not installed, so no submission code may run."""
+
+
+class KernelStartError(RuntimeError):
+    """The box's kernel did not start, twice: a problem of the grading machine, not of the submission."""
 
 
 def in_ci() -> bool:
@@ -207,6 +226,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         super().__init__(**kwargs)
         self.transport = "ipc"
         self._box: Path | None = None
+        # Started ahead of need: the box starts empty and gets its notebook later (stage, then COPY_IN).
+        self.late_copy = False
 
     async def _async_pre_start_kernel(self, **kw):
         """Make the box's folders: sockets and connection file in one, the private copy in the other."""
@@ -214,14 +235,14 @@ class SandboxedKernelManager(AsyncKernelManager):
         self._box = Path(tempfile.mkdtemp(prefix="mesocourse-sandbox-"))
         shared, work = self._box / "sockets", self._box / "work"
         shared.mkdir()
-        source = Path(kw.get("cwd") or os.getcwd())
-        # A copy of the notebook (and answers file) only, links never followed: the rest stays outside the box.
-        copy_for_sandbox(source, work)
+        work.mkdir()
         self._nobody = os.geteuid() == 0
+        if not self.late_copy:
+            self.stage(Path(kw.get("cwd") or os.getcwd()))
         if self._nobody:
             # The box runs as nobody: it may pass through the box folder and own its two folders, nothing else.
             os.chmod(self._box, 0o711)
-            for path in (shared, work, *work.iterdir()):
+            for path in (shared, work):
                 os.chown(path, NOBODY, NOBODY)
         else:
             for folder in (shared, work):
@@ -235,6 +256,13 @@ class SandboxedKernelManager(AsyncKernelManager):
             os.chown(self.connection_file, NOBODY, NOBODY)  # its key stays 0600, readable by the box alone
         return started
 
+    def stage(self, source: Path) -> None:
+        """Put a copy of the notebook (and answers file) only in the box's folder, links never followed."""
+        work = self._box / "work"
+        for name in copy_for_sandbox(source, work):
+            if self._nobody:
+                os.chown(work / name, NOBODY, NOBODY)
+
     def format_kernel_cmd(self, extra_arguments=None):
         """The kernel's own command, wrapped in prlimit and bwrap."""
         kernel_cmd = super().format_kernel_cmd(extra_arguments)
@@ -244,10 +272,17 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         """Remove the private copy and the sockets once the kernel is gone."""
-        await super()._async_cleanup_resources(restart=restart)
-        if not restart and self._box is not None:
-            shutil.rmtree(self._box, ignore_errors=True)
-            self._box = None
+        try:
+            await super()._async_cleanup_resources(restart=restart)
+        finally:
+            # Also when the kernel ended itself (os._exit): its box folder must not be left behind.
+            if not restart and self._box is not None:
+                shutil.rmtree(self._box, ignore_errors=True)
+                self._box = None
+
+    # jupyter_client's async manager binds cleanup_resources to its own method: nbclient calls it for a kernel that
+    # ended itself (no shutdown), which would leave that box's folder, with the learner's notebook, behind.
+    cleanup_resources = _async_cleanup_resources
 
 
 def _output_size(msg: dict) -> int:
@@ -272,6 +307,9 @@ class SandboxedExecute(Execute):
     """
 
     budget = Integer(300, help="Seconds the whole notebook may run; later cells are not run").tag(config=True)
+    spare_kernels = Bool(False, help="Start the next notebook's kernel while this one runs (one per process)").tag(
+        config=True
+    )
     cell_output = Integer(CELL_OUTPUT, help="Output characters kept per cell").tag(config=True)
     notebook_output = Integer(NOTEBOOK_OUTPUT, help="Output characters after which the kernel is ended").tag(
         config=True
@@ -283,16 +321,40 @@ class SandboxedExecute(Execute):
         super().__init__(**kwargs)
 
     def preprocess(self, nb, resources=None, km=None):
-        """Refuse without a sandbox; otherwise run every cell inside it, within the budget."""
+        """Refuse without a sandbox; otherwise run every cell inside it, within the budget.
+
+        A kernel that fails before the first cell runs (it never started, or died starting) is the machine's
+        problem, not the learner's: it is replaced once by a kernel started on the spot, then reported as such.
+        """
         tools()
         # 0, negative or None would mean "wait forever" to nbclient (review F-14).
         self._cell_limit = self.timeout if isinstance(self.timeout, int) and self.timeout >= 1 else 60
+        self._on_the_spot = False
+        try:
+            return self._run(nb, resources, km)
+        except Exception as error:
+            if self._ran_a_cell:
+                raise
+            self.log.warning("The grading kernel did not start (%s: %s); starting another", type(error).__name__, error)
+        self._on_the_spot = True
+        try:
+            return self._run(nb, resources, None)
+        except Exception as error:
+            if self._ran_a_cell:
+                raise
+            raise KernelStartError(f"the sandbox's kernel did not start, twice ({type(error).__name__})") from error
+
+    def _run(self, nb, resources, km):
+        """One try at running the notebook, cells marked as not run once the box was ended."""
         self._deadline = time.monotonic() + max(1, self.budget)
         self._index = 0
+        self._ran_a_cell = False
         self._sizes, self._total, self._flooded = {}, 0, False
         try:
             return super().preprocess(nb, resources, km)
         except (DeadKernelError, CellTimeoutError) as stopped:
+            if not self._ran_a_cell:
+                raise
             # The box was ended (os._exit, memory cap, an output flood) or its cell ignored the interrupt: the
             # course's answers are scored as data all the same, so the cells that could not run are marked.
             if self._flooded:
@@ -321,7 +383,43 @@ class SandboxedExecute(Execute):
             cell.outputs = [_error(BUDGET_ERROR, message)]
             return cell, resources
         self.timeout = max(1, min(self._cell_limit, math.ceil(left)))
+        self._ran_a_cell = self._ran_a_cell or cell.cell_type == "code"
         return super().preprocess_cell(cell, resources, index)
+
+    def create_kernel_manager(self):
+        """The spare kernel when spare kernels are on (the notebook's files put in it), else a new manager."""
+        if not self.spare_kernels or self._on_the_spot:
+            return super().create_kernel_manager()
+        if not self.kernel_name:
+            self.kernel_name = self.nb.metadata.get("kernelspec", {}).get("name") or ""
+        settings = {name: self.config.get(name, {}) for name in ("SandboxedKernelManager", "KernelManager")}
+        key = (self.kernel_name, tuple(self.extra_arguments), json.dumps(settings, sort_keys=True, default=repr))
+        self.km = SPARES.take(key, super().create_kernel_manager, self._start_empty)
+        if self.km.has_kernel:
+            self.km.stage(Path(self.resources.get("metadata", {}).get("path") or os.getcwd()))
+        return self.km
+
+    def _start_empty(self, manager) -> None:
+        """Start a box with no notebook in it yet, with the arguments nbclient would give the kernel."""
+        arguments = list(self.extra_arguments)
+        if manager.ipykernel and self.ipython_hist_file:
+            if not any(argument.startswith("--HistoryManager.hist_file") for argument in arguments):
+                arguments.append(f"--HistoryManager.hist_file={self.ipython_hist_file}")
+        manager.late_copy = True
+        try:
+            run_sync(manager.start_kernel)(extra_arguments=arguments)
+        except Exception:
+            manager.late_copy = False  # started again in the usual way, with the notebook copied in at start
+            raise
+
+    def start_new_kernel_client(self):
+        """nbclient's client start-up; a box started ahead of need then copies its notebook in, like COPY_THEN_RUN."""
+        client = super().start_new_kernel_client()
+        if getattr(self.km, "late_copy", False):
+            reply = self.wait_for_reply(self.kc.execute(COPY_IN, silent=True, store_history=False))
+            if (reply or {}).get("content", {}).get("status") != "ok":
+                raise KernelStartError("the notebook could not be copied into the sandbox")
+        return client
 
     def process_message(self, msg, cell, cell_index):
         """Keep a cell's output up to its cap; past the notebook's cap end the box and keep nothing more."""
