@@ -5,7 +5,7 @@ import io
 import logging
 import os
 import sys
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from traitlets.config import Config
@@ -162,15 +162,9 @@ class Course:
         The course's own assignments keep every stricter check; plain ones go through the same commands with nbgrader's
         own rules, and each command says what it cannot check for them.
         """
-        import nbformat
-
-        from mesocourse.grading.authoring import uses_course_layout
-        from mesocourse.grading.submissions import read_problem
-
         notebooks = self.source_notebooks(assignment_id)
-        if not notebooks or any(read_problem(path) for path in notebooks):
-            return False
-        return not any(uses_course_layout(nbformat.read(path, as_version=4)) for path in notebooks)
+        stamps = tuple((path, path.stat().st_mtime_ns) for path in notebooks)
+        return _plain_nbgrader(stamps)
 
     def source_notebook(self, assignment_id: str) -> Path:
         """The single source notebook of one of the course's own assignments."""
@@ -350,3 +344,17 @@ def format_table(headers: list[str], rows: list[list], align: str = "") -> str:
 
     rule = "  ".join("-" * width for width in widths)
     return "\n".join([line(headers), rule, *(line(row) for row in cells)])
+
+
+@lru_cache(maxsize=32)
+def _plain_nbgrader(stamps: tuple) -> bool:
+    """Course.is_plain_nbgrader for these source notebooks as they are now (grading asks once per learner)."""
+    import nbformat
+
+    from mesocourse.grading.authoring import uses_course_layout
+    from mesocourse.grading.submissions import read_problem
+
+    notebooks = [path for path, _ in stamps]
+    if not notebooks or any(read_problem(path) for path in notebooks):
+        return False
+    return not any(uses_course_layout(nbformat.read(path, as_version=4)) for path in notebooks)

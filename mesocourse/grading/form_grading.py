@@ -31,13 +31,16 @@ def one_gradebook_session(db_url: str, course_id: str):
     original_init, original_close = nbgrader_api.Gradebook.__init__, nbgrader_api.Gradebook.close
 
     class _CommitLater:
-        """The shared session as nbgrader sees it: its commits only flush, so the caller's commit is the one."""
+        """The shared session as nbgrader sees it: its commits write but do not end the learner's transaction."""
 
         def __getattr__(self, name):
             return getattr(session, name)
 
         def commit(self):
+            # As a commit would, minus the disk sync: write the changes, then let every object be read again
+            # (nbgrader reads totals such as a notebook's score back from the database after its commits).
             session.flush()
+            session.expire_all()
 
         def remove(self):
             """Closing one of nbgrader's gradebooks keeps the shared session open."""

@@ -430,9 +430,9 @@ def learner_version(source_notebook: Path, learner: str, secret: bytes) -> Assig
     return _drawn(path, path.stat().st_mtime, learner, secret)
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=512)
 def _drawn(path: Path, stamp: float, learner: str, secret: bytes) -> AssignmentVersion:
-    """The last few learners' versions: grading one learner asks for their version several times."""
+    """Recent learners' versions (a few kilobytes each): a cohort's grading asks for each one several times."""
     return draw(_source(path, stamp), learner, secret)
 
 
