@@ -260,15 +260,17 @@ def test_a_learner_who_hands_in_another_learners_answers_scores_what_they_deserv
     twin = learner_version(course.source_notebook("foundations"), "good-twin", course.secret())
     mine = learner_version(course.source_notebook("foundations"), "copier", course.secret())
     source = authoring.read_assignment(course.source_notebook("foundations"))
+    handed_in = _right_answers(course, "foundations", "good-twin")
+
+    def same(a, b):
+        return (sorted(a) if isinstance(a, list) else a) == (sorted(b) if isinstance(b, list) else b)
+
     deserved = 0.0
     for question in source.autograded:
-        shown = from_source(twin.questions[question.grade_id], question.solution)
-        as_mine = to_source(mine.questions[question.grade_id], shown)
-        deserved += (
-            question.points
-            if as_mine == (sorted(question.solution) if isinstance(as_mine, list) else question.solution)
-            else 0
-        )
+        own = mine.questions[question.grade_id]
+        # The twin's ticks, read in the copier's version, against the copier's own key (a sibling has its own).
+        as_mine = to_source(own, from_source(twin.questions[question.grade_id], handed_in[question.number]))
+        deserved += question.points if same(as_mine, own.key if own.key is not None else question.solution) else 0
     copier = real_results["foundations"]["copier"]
     assert real_results["foundations"]["good-twin"].autograded_score == copier.autograded_max
     assert copier.autograded_score == deserved < copier.autograded_max
