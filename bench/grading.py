@@ -4,9 +4,10 @@ Run with `make bench-grading`. A copy of the course releases `foundations` (8 qu
 answers.json by the answer form) to N learners with random answers; a few submissions are broken (damaged JSON,
 empty file, no notebook) and a few learners added code cells of their own. Plain nbgrader cannot grade answers
 kept as data by widgets, so it grades the same questions written as a standard nbgrader assignment (an answer
-cell `answer_qN = ...` and a hidden `assert` per question), with the same answers, from a course folder of its
-own with nbgrader's default settings. The floor is what executing those same notebooks costs, once each in a
-fresh kernel, without any grading. Every score is compared cell by cell between the two gradebooks.
+cell `answer_qN = ...` and a hidden `assert` per question), with the same answers (ticked in each learner's own
+version so that they mean the same), from a course folder of its own with nbgrader's default settings. The floor
+is what executing those same notebooks costs, once each in a fresh kernel, without any grading. Every score is
+compared cell by cell between the two gradebooks.
 
 Each command runs as a child process: wall seconds, CPU seconds (user + system, the child and its own children)
 and peak memory (the largest resident set among them) come from the operating system. Writes
@@ -35,7 +36,7 @@ from mesocourse.grading.authoring import BEGIN_SOLUTION, END_SOLUTION, region  #
 from mesocourse.grading.course import Course  # noqa: E402
 from mesocourse.grading.release import release  # noqa: E402
 from mesocourse.grading.scoring import hidden_key  # noqa: E402
-from tests.grading.conftest import _copy_course, hand_in  # noqa: E402
+from tests.grading.conftest import _copy_course, hand_in, in_own_version  # noqa: E402
 
 ASSIGNMENT = "foundations"
 RESULT_FILE = ROOT / "test-artifacts" / "bench" / "grading.json"
@@ -134,7 +135,9 @@ def build(folder: Path, learners: list[str], seed: int) -> tuple[Course, Path, d
         answers = random_answers(rng, asked)
         added = [ADDED_CODE[index % 2]] if index % 25 == 3 else []
         cohort[learner] = answers
-        hand_in(course, ASSIGNMENT, learner, answers, extra_cells=added)
+        # Each learner ticks in their own version what the standard notebook's answer says in the source's terms
+        # (right stays right, wrong stays wrong), so the two gradebooks can be compared cell by cell.
+        hand_in(course, ASSIGNMENT, learner, in_own_version(course, ASSIGNMENT, learner, answers), extra_cells=added)
         notebook = nbformat.from_dict(json.loads(json.dumps(released)))
         by_id = {_grade_id(cell): cell for cell in notebook.cells}
         for number, (grade_id, kind, _) in asked.items():
