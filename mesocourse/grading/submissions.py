@@ -79,7 +79,7 @@ def _answer_cell_notes(cell, grade_id: str) -> list[str]:
 
 
 def added_code_cells(submitted, released) -> int:
-    """How many code cells the learner added: they run only in the sandbox and cannot change the score."""
+    """How many code cells the learner added: they cannot change the score (an answer form does not even run them)."""
     known = {cell.source.strip() for cell in released.cells}
     return sum(
         1
@@ -112,7 +112,7 @@ def changes_from_release(submitted, released, own_layout: bool = True) -> list[s
             notes.append(f"{grade_id}: grading settings changed ({', '.join(changed)}; reset for grading)")
         if meta.get("locked") and theirs.source.strip() != cell.source.strip():
             notes.append(f"{grade_id}: read-only cell edited (graded with the original)")
-        course_answer = grade_id.endswith("-answer")  # plain nbgrader answers are code, not one typed value
+        course_answer = own_layout and grade_id.endswith("-answer")  # plain nbgrader answers are code
         if course_answer and meta.get("solution") and not meta.get("grade") and theirs.cell_type == "code":
             notes += _answer_cell_notes(theirs, grade_id)
     added = added_code_cells(submitted, released) if own_layout else 0

@@ -83,3 +83,12 @@ def test_cells_with_odd_nbgrader_metadata_do_not_stop_the_look():
     submitted.cells.append(nbformat.v4.new_code_cell("y = 2", metadata={"nbgrader": {"grade_id": ["a", "b"]}}))
     notes = changes_from_release(submitted, released)
     assert "2 code cells added (never run for the score)" in notes
+
+
+def test_a_plain_nbgrader_answer_written_as_code_is_not_flagged():
+    """In a trainer's own nbgrader assignment the answer is code: no note says it holds code besides the answer."""
+    released = _released()
+    submitted = copy.deepcopy(released)
+    _cell(submitted, "q01-pick-answer").source = "def squares(n):\n    return [i ** 2 for i in range(1, n + 1)]"
+    submitted.cells.insert(3, nbformat.v4.new_code_cell("squares(3)"))
+    assert changes_from_release(submitted, released, own_layout=False) == []
