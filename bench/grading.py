@@ -138,24 +138,35 @@ def build(folder: Path, learners: list[str], seed: int) -> tuple[Course, Path, d
         # Each learner ticks in their own version what the standard notebook's answer says in the source's terms
         # (right stays right, wrong stays wrong), so the two gradebooks can be compared cell by cell.
         hand_in(course, ASSIGNMENT, learner, in_own_version(course, ASSIGNMENT, learner, answers), extra_cells=added)
-        notebook = nbformat.from_dict(json.loads(json.dumps(released)))
-        by_id = {_grade_id(cell): cell for cell in notebook.cells}
-        for number, (grade_id, kind, _) in asked.items():
-            blank = [] if kind == "letters" else ""
-            by_id[f"{grade_id}-answer"].source = f"answer_q{number} = {json.dumps(answers.get(number, blank))}"
+        notebook = standard_answered(released, asked, answers)
         notebook.cells[1:1] = [nbformat.v4.new_code_cell(code) for code in added]
         target = plain / "submitted" / learner / ASSIGNMENT
         target.mkdir(parents=True)
         nbformat.write(notebook, target / f"{ASSIGNMENT}.ipynb")
+    write_broken(course.submitted_dir, plain / "submitted")
+    return course, plain, cohort
+
+
+def standard_answered(released, asked: dict, answers: dict, answer_id=lambda grade_id: grade_id):
+    """A copy of the standard release with each answer cell holding `answer_qN = value` (blank when left out)."""
+    notebook = nbformat.from_dict(json.loads(json.dumps(released)))
+    by_id = {_grade_id(cell): cell for cell in notebook.cells}
+    for number, (grade_id, kind, _) in asked.items():
+        blank = [] if kind == "letters" else ""
+        by_id[f"{answer_id(grade_id)}-answer"].source = f"answer_q{number} = {json.dumps(answers.get(number, blank))}"
+    return notebook
+
+
+def write_broken(*submitted_folders: Path) -> None:
+    """The same broken submissions (damaged JSON, an empty file, no notebook) in each submitted/ folder."""
     for learner, raw in BROKEN.items():
-        for base in (course.submitted_dir, plain / "submitted"):
+        for base in submitted_folders:
             target = base / learner / ASSIGNMENT
             target.mkdir(parents=True, exist_ok=True)
             if raw is not None:
                 (target / f"{ASSIGNMENT}.ipynb").write_bytes(raw)
             else:
                 (target / "notes.txt").write_text("sent the wrong file", encoding="utf-8")
-    return course, plain, cohort
 
 
 # The child is started by this small launcher, not by the benchmark itself: Linux keeps a process's peak memory
@@ -239,13 +250,42 @@ def import_seconds(repeats: int) -> list[float]:
     return samples
 
 
+# The trainer's command, as each benchmark runs it in a child process.
+MESOCOURSE = [sys.executable, "-c", "import sys; from mesocourse.cli import main; sys.exit(main())"]
+
+
+def cohort_parser(description: str, repeats: str) -> argparse.ArgumentParser:
+    """The options both grading benchmarks take: cohort size, repeated runs (of what: `repeats`) and the seed."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--learners", type=int, default=100, help="learners in the cohort (default 100)")
+    parser.add_argument("--repeats", type=int, default=3, help=f"runs of {repeats} (default 3)")
+    parser.add_argument("--seed", type=int, default=7)
+    return parser
+
+
+def median(runs: dict, name: str, key: str) -> float:
+    """The median of one measure (wall, cpu, peak_mib) over one command's runs."""
+    return statistics.median(run[key] for run in runs[name])
+
+
+def print_table(title: str, runs: dict, count: int, floor_count: int) -> tuple[float, float]:
+    """Seconds per learner, CPU seconds and peak memory of both graders and the floor; returns (ours, theirs)."""
+    ours, theirs, floor = (median(runs, name, "wall") for name in ("mesocourse", "nbgrader", "floor"))
+    rows = [
+        ("plain nbgrader autograde", theirs / count, *(median(runs, "nbgrader", key) for key in ("cpu", "peak_mib"))),
+        ("mesocourse autograde", ours / count, *(median(runs, "mesocourse", key) for key in ("cpu", "peak_mib"))),
+        ("floor (execute only)", floor / floor_count, *(median(runs, "floor", key) for key in ("cpu", "peak_mib"))),
+    ]
+    print(f"\n{title}")
+    print(f"{'':28}{'s/learner':>10}{'CPU s':>9}{'peak MiB':>10}")
+    for name, per, cpu, peak in rows:
+        print(f"{name:28}{per:10.3f}{cpu:9.1f}{peak:10.0f}")
+    return ours, theirs
+
+
 def main() -> int:
     """Build the cohort, run both graders and the floor, print the table and save every number."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--learners", type=int, default=100, help="learners in the cohort (default 100)")
-    parser.add_argument("--repeats", type=int, default=3, help="runs of mesocourse autograde (default 3)")
-    parser.add_argument("--seed", type=int, default=7)
-    args = parser.parse_args()
+    args = cohort_parser(__doc__.splitlines()[0], "mesocourse autograde").parse_args()
     learners = [f"learner-{index:03d}" for index in range(args.learners)]
     load = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="mesocourse-bench-") as scratch:
@@ -253,7 +293,7 @@ def main() -> int:
         print(f"Building a cohort of {args.learners} learners (+{len(BROKEN)} broken submissions)...", flush=True)
         course, plain, cohort = build(folder, learners, args.seed)
         count = args.learners + len(BROKEN)
-        mesocourse = [sys.executable, "-c", "import sys; from mesocourse.cli import main; sys.exit(main())"]
+        mesocourse = MESOCOURSE
         runs = {"mesocourse": []}
         quarter = learners[: max(1, args.learners // 4)]
         print(f"mesocourse autograde, first {len(quarter)} learners (memory check)...", flush=True)
@@ -274,26 +314,15 @@ def main() -> int:
         comparison = compare(course, plain, cohort)
     imports = import_seconds(5)
 
-    def median(name, key):
-        return statistics.median(run[key] for run in runs[name])
-
-    ours, theirs, floor = (median(name, "wall") for name in ("mesocourse", "nbgrader", "floor"))
+    title = f"Grading {count} submissions of {ASSIGNMENT} ({args.learners} learners + {len(BROKEN)} broken)"
+    ours, theirs = print_table(title, runs, count, len(notebooks))
     walls = [run["wall"] for run in runs["mesocourse"]]
     noise = (max(walls) - min(walls)) / statistics.median(walls) if len(walls) > 1 else 0.0
-    rows = [
-        ("plain nbgrader autograde", theirs / count, median("nbgrader", "cpu"), median("nbgrader", "peak_mib")),
-        ("mesocourse autograde", ours / count, median("mesocourse", "cpu"), median("mesocourse", "peak_mib")),
-        ("floor (execute only)", floor / len(notebooks), median("floor", "cpu"), median("floor", "peak_mib")),
-    ]
-    print(f"\nGrading {count} submissions of {ASSIGNMENT} ({args.learners} learners + {len(BROKEN)} broken)")
-    print(f"{'':28}{'s/learner':>10}{'CPU s':>9}{'peak MiB':>10}")
-    for name, per, cpu, peak in rows:
-        print(f"{name:28}{per:10.3f}{cpu:9.1f}{peak:10.0f}")
     print(f"\nmesocourse is {theirs / ours:.1f} times faster than plain nbgrader (medians; target 10).")
     print(f"noise: mesocourse runs spread {noise:.0%} around their median ({args.repeats} runs); load {load[0]:.2f}")
     print(
         f"memory: peak {small['peak_mib']:.0f} MiB for {len(quarter)} learners, "
-        f"{median('mesocourse', 'peak_mib'):.0f} MiB for {args.learners}"
+        f"{median(runs, 'mesocourse', 'peak_mib'):.0f} MiB for {args.learners}"
     )
     same = "identical" if not comparison["different"] else f"DIFFERENT in {len(comparison['different'])}"
     print(f"grades: {comparison['cells']} graded cells compared with plain nbgrader, {same}")

@@ -14,7 +14,6 @@ the child and its own children) and peak memory (the largest resident set among 
 test-artifacts/bench/grading-code.json.
 """
 
-import argparse
 import json
 import os
 import platform
@@ -36,13 +35,18 @@ from grading import (  # noqa: E402
     ASSIGNMENT,
     BROKEN,
     FLOOR_SCRIPT,
+    MESOCOURSE,
     PLAIN_CONFIG,
-    _grade_id,
+    cohort_parser,
     compare,
     measured,
+    median,
+    print_table,
     questions,
     random_answers,
+    standard_answered,
     standard_source,
+    write_broken,
 )
 from mesocourse.grading.course import Course, captured_output  # noqa: E402
 from tests.grading.conftest import _copy_course  # noqa: E402
@@ -104,37 +108,21 @@ def build(folder: Path, learners: list[str], seed: int) -> tuple[Course, Path, d
     for index, learner in enumerate(learners):
         answers = random_answers(rng, asked)
         cohort[learner] = answers
-        notebook = nbformat.from_dict(json.loads(json.dumps(released)))
-        by_id = {_grade_id(cell): cell for cell in notebook.cells}
-        for number, (grade_id, kind, _) in asked.items():
-            blank = [] if kind == "letters" else ""
-            by_id[
-                f"{trainers_own(grade_id)}-answer"
-            ].source = f"answer_q{number} = {json.dumps(answers.get(number, blank))}"
+        notebook = standard_answered(released, asked, answers, trainers_own)
         if index % 10 == 3:
             notebook.cells.insert(1, nbformat.v4.new_code_cell(ADDED_CODE[index // 10 % len(ADDED_CODE)]))
         if index == ENDS_AT:
             notebook.cells.insert(1, nbformat.v4.new_code_cell(ENDS_ITS_KERNEL))
         for base in (course.submitted_dir, plain / "submitted"):
             _submit(notebook, base / learner / ASSIGNMENT)
-    for learner, raw in BROKEN.items():
-        for base in (course.submitted_dir, plain / "submitted"):
-            target = base / learner / ASSIGNMENT
-            target.mkdir(parents=True, exist_ok=True)
-            if raw is not None:
-                (target / f"{ASSIGNMENT}.ipynb").write_bytes(raw)
-            else:
-                (target / "notes.txt").write_text("sent the wrong file", encoding="utf-8")
+    write_broken(course.submitted_dir, plain / "submitted")
     return course, plain, cohort
 
 
 def main() -> int:
     """Build the cohort, run both graders and the floor, print the table and save every number."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--learners", type=int, default=100, help="learners in the cohort (default 100)")
-    parser.add_argument("--repeats", type=int, default=3, help="runs of each grader (default 3)")
+    parser = cohort_parser(__doc__.splitlines()[0], "each grader")
     parser.add_argument("--jobs", type=int, default=0, help="mesocourse autograde --jobs (default: its own)")
-    parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     learners = [f"learner-{index:03d}" for index in range(args.learners)]
     load_before = os.getloadavg()
@@ -143,7 +131,7 @@ def main() -> int:
         print(f"Building a cohort of {args.learners} learners (+{len(BROKEN)} broken submissions)...", flush=True)
         course, plain, cohort = build(folder, learners, args.seed)
         count = args.learners + len(BROKEN)
-        mesocourse = [sys.executable, "-c", "import sys; from mesocourse.cli import main; sys.exit(main())"]
+        mesocourse = MESOCOURSE
         jobs = [f"--jobs={args.jobs}"] if args.jobs else []
         nbgrader = str(Path(sys.executable).parent / "nbgrader")
         runs = {"mesocourse": [], "nbgrader": []}
@@ -171,23 +159,12 @@ def main() -> int:
         status = json.loads((course.reports_dir / ASSIGNMENT / "autograde-status.json").read_text(encoding="utf-8"))
     load_after = os.getloadavg()
 
-    def median(name, key):
-        return statistics.median(run[key] for run in runs[name])
-
     def spread(name):
         walls = [run["wall"] for run in runs[name]]
         return (max(walls) - min(walls)) / statistics.median(walls) if len(walls) > 1 else 0.0
 
-    ours, theirs, floor = (median(name, "wall") for name in ("mesocourse", "nbgrader", "floor"))
-    rows = [
-        ("plain nbgrader autograde", theirs / count, median("nbgrader", "cpu"), median("nbgrader", "peak_mib")),
-        ("mesocourse autograde", ours / count, median("mesocourse", "cpu"), median("mesocourse", "peak_mib")),
-        ("floor (execute only)", floor / len(notebooks), median("floor", "cpu"), median("floor", "peak_mib")),
-    ]
-    print(f"\nGrading {count} submissions of a code-test assignment ({args.learners} learners + {len(BROKEN)} broken)")
-    print(f"{'':28}{'s/learner':>10}{'CPU s':>9}{'peak MiB':>10}")
-    for name, per, cpu, peak in rows:
-        print(f"{name:28}{per:10.3f}{cpu:9.1f}{peak:10.0f}")
+    title = f"Grading {count} submissions of a code-test assignment ({args.learners} learners + {len(BROKEN)} broken)"
+    ours, theirs = print_table(title, runs, count, len(notebooks))
     print(
         f"\nmesocourse (sandboxed) is {theirs / ours:.2f} times faster than plain nbgrader (medians; target {TARGET})."
     )
@@ -197,7 +174,7 @@ def main() -> int:
     )
     print(
         f"memory: peak {small['peak_mib']:.0f} MiB for {len(quarter)} learners, "
-        f"{median('mesocourse', 'peak_mib'):.0f} MiB for {args.learners}"
+        f"{median(runs, 'mesocourse', 'peak_mib'):.0f} MiB for {args.learners}"
     )
     same = "identical" if not comparison["different"] else f"DIFFERENT in {len(comparison['different'])}"
     print(f"grades: {comparison['cells']} graded cells compared with plain nbgrader, {same}")

@@ -163,6 +163,17 @@ def _member_time(info: zipfile.ZipInfo) -> datetime:
     return datetime(*info.date_time, tzinfo=UTC)
 
 
+def _sent_files(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The files in a learner's zip they meant to send: no folders, notebook checkpoints or macOS debris."""
+    return [
+        info
+        for info in archive.infolist()
+        if not info.is_dir()
+        and ".ipynb_checkpoints" not in info.filename
+        and not is_mac_debris(Path(info.filename).parts)
+    ]
+
+
 def choose_in_zip(path: Path, notebook_name: str) -> tuple[zipfile.ZipInfo | None, list[str], str]:
     """The notebook to file from a zip (named like the assignment, else the newest), the others, or why none.
 
@@ -170,14 +181,7 @@ def choose_in_zip(path: Path, notebook_name: str) -> tuple[zipfile.ZipInfo | Non
     """
     try:
         with zipfile.ZipFile(path) as archive:
-            members = [
-                info
-                for info in archive.infolist()
-                if not info.is_dir()
-                and info.filename.lower().endswith(".ipynb")
-                and ".ipynb_checkpoints" not in info.filename
-                and not is_mac_debris(Path(info.filename).parts)
-            ]
+            members = [info for info in _sent_files(archive) if info.filename.lower().endswith(".ipynb")]
             if not members:
                 return None, [], "no notebook inside the zip"
             named = [info for info in members if Path(info.filename).name == notebook_name]
@@ -259,13 +263,7 @@ def stage_zip(path: Path, names, target: Path) -> tuple[list[str], str | None, s
     """Unpack the newest member of each expected notebook name from a learner's zip; (filed, timestamp, problem)."""
     try:
         with zipfile.ZipFile(path) as archive:
-            members = [
-                info
-                for info in archive.infolist()
-                if not info.is_dir()
-                and ".ipynb_checkpoints" not in info.filename
-                and not is_mac_debris(Path(info.filename).parts)
-            ]
+            members = _sent_files(archive)
             stamps = [info for info in members if Path(info.filename).name == TIMESTAMP_FILE]
             stamp = timestamp_text(archive.read(stamps[0])[:201]) if stamps and stamps[0].file_size <= 200 else None
     except (zipfile.BadZipFile, OSError, ValueError, RuntimeError) as error:

@@ -96,7 +96,7 @@ def _answer(page, hub, short: str, how: str, course: Course) -> None:
                 page.keyboard.type(f"{value:.1f}")
                 page.keyboard.press("Tab")
             else:
-                shown = from_source(own, question.solution)
+                shown = from_source(own, own.key if own.key is not None else question.solution)  # a sibling's own
                 right = [shown] if own.kind == "letter" else list(shown)
                 count = box.locator(".widget-checkbox input").count()
                 letters = right if how == "right" else [x for x in "ABCDEFGH"[:count] if x not in right][:1]
