@@ -134,8 +134,16 @@ def load_sheet(folder: Path, version: AssignmentVersion) -> AnswerSheet:
     if not sheet.found:
         sheet.notes.append(f"no {ANSWERS_FILE} in the submission: every autograded answer scores 0")
     elif sheet.version and sheet.version != version.tag:
-        who = f" (made for {sheet.learner[:40]})" if sheet.learner and sheet.learner != version.learner else ""
-        sheet.notes.append(f"{ANSWERS_FILE} is not from this learner's own version{who}: scored in their own version")
+        if sheet.learner != version.learner:
+            who = f" (made for {sheet.learner[:40]})" if sheet.learner else ""
+            sheet.notes.append(
+                f"{ANSWERS_FILE} is not from this learner's own version{who}: scored in their own version"
+            )
+        else:
+            sheet.notes.append(
+                f"{ANSWERS_FILE} answers questions as they were before the course changed them: scored against "
+                "the current questions; check these answers by hand (finish a round before updating the course)"
+            )
     return sheet
 
 

@@ -11,6 +11,7 @@ source question (`to_source`, `source_answer`) exists only in the trainer's proc
 
 import hashlib
 import hmac
+import json
 import random
 import re
 from dataclasses import dataclass, field
@@ -336,9 +337,14 @@ def _random(secret: bytes, *parts: str) -> random.Random:
     return random.Random(seed)
 
 
-def version_tag(secret: bytes, assignment: str, learner: str) -> str:
-    """A short name for a learner's version, written in their answers file (shows whose version it was)."""
-    return hmac.new(secret, f"version\x1f{assignment}\x1f{learner}".encode(), hashlib.sha256).hexdigest()[:12]
+def version_tag(secret: bytes, assignment: str, learner: str, shown: str = "") -> str:
+    """A short name for a learner's version, written in their answers file: whose version, and what it showed.
+
+    `shown` is everything the learner's form shows; when the course's questions change after a release, the tag
+    changes, so answers given to the old questions are never silently scored against the new ones.
+    """
+    message = f"version\x1f{assignment}\x1f{learner}\x1f{hashlib.sha256(shown.encode()).hexdigest()}"
+    return hmac.new(secret, message.encode(), hashlib.sha256).hexdigest()[:12]
 
 
 def _key(solution):
@@ -405,11 +411,13 @@ def _text_blocks(path: Path, source: AssignmentSource) -> list:
 
 def draw(source: AssignmentSource, learner: str, secret: bytes) -> AssignmentVersion:
     """This learner's version of the assignment (the same for the same secret, assignment and learner)."""
-    version = AssignmentVersion(source.assignment_id, learner, version_tag(secret, source.assignment_id, learner))
+    version = AssignmentVersion(source.assignment_id, learner, "")
     for question in source.autograded:
         version.questions[question.grade_id] = _draw_question(question, source.assignment_id, learner, secret)
     path = Path(source.path).resolve()
     version.blocks = list(_blocks(path, path.stat().st_mtime))
+    shown = {key: value for key, value in version.form().items() if key != "version"}
+    version.tag = version_tag(secret, source.assignment_id, learner, json.dumps(shown, sort_keys=True))
     return version
 
 
