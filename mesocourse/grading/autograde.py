@@ -79,28 +79,23 @@ def _start_worker(root: str, overrides: dict, log_path: str) -> None:
 
 def _grade_in_worker(assignment_id: str, learner: str) -> dict:
     """Run nbgrader autograde for one learner in a worker; never raises."""
-    return _grade_with(_WORKER["api"], assignment_id, learner)
+    return grade_with(_WORKER["api"], assignment_id, learner)
 
 
-def outcome_of(learner: str, raw: dict, seconds: float) -> dict:
-    """nbgrader's result for one learner as the fields this module keeps."""
-    return {
-        "learner": learner,
-        "success": bool(raw.get("success")),
-        "log": raw.get("log", "") or "",
-        "error": raw.get("error", "") or "",
-        "seconds": seconds,
-    }
-
-
-def _grade_with(api, assignment_id: str, learner: str) -> dict:
+def grade_with(api, assignment_id: str, learner: str) -> dict:
     """Run nbgrader autograde for one learner; never raises (nbgrader's own exits are caught too)."""
     started = time.monotonic()
     try:
-        raw = api.autograde(assignment_id, learner, force=True, create=True)
+        outcome = api.autograde(assignment_id, learner, force=True, create=True)
     except (Exception, SystemExit) as error:
-        raw = {"success": False, "error": f"{type(error).__name__}: {error}", "log": ""}
-    return outcome_of(learner, raw, time.monotonic() - started)
+        outcome = {"success": False, "error": f"{type(error).__name__}: {error}", "log": ""}
+    return {
+        "learner": learner,
+        "success": bool(outcome.get("success")),
+        "log": outcome.get("log", "") or "",
+        "error": outcome.get("error", "") or "",
+        "seconds": time.monotonic() - started,
+    }
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -231,7 +226,7 @@ def _graded_copy_notes(course: Course, assignment_id: str, learner: str, timeout
 def _scores(course: Course, assignment_id: str) -> dict[str, tuple[float, float, int, dict[str, float]]]:
     """Per learner: autograded score and maximum, written answers to mark, each autograded question's score.
 
-    One query for the whole cohort (walking nbgrader's objects loaded each grade's cell one query at a time).
+    Two queries for the whole cohort (walking nbgrader's objects loaded each grade's cell one query at a time).
     """
     from nbgrader.api import (
         Assignment,

@@ -11,7 +11,6 @@ nbgrader's and the course's, as configured in nbgrader_config.py, so the grades 
 (tests/grading/test_form_grading.py compares them with the sandboxed run, cell by cell and copy by copy).
 """
 
-import time
 from contextlib import contextmanager
 
 from mesocourse.grading.course import Course, captured_output
@@ -68,23 +67,18 @@ def grade_forms(course: Course, assignment_id: str, learners: list[str], overrid
     """Grade answer-form submissions here, one after the other; returns each learner's raw outcome (never raises)."""
     if not learners:
         return {}
-    from mesocourse.grading.autograde import outcome_of, without_kernel
+    from mesocourse.grading.autograde import grade_with, without_kernel
 
     # nbconvert's optimistic validation checks the notebook once, after the last step, not after each of them.
     api = course.api(**overrides, **without_kernel(course.config), **{"NotebookExporter.optimistic_validation": True})
     outcomes = {}
     with one_gradebook_session(course.db_url, course.course_id) as session, captured_output():
         for learner in learners:
-            started = time.monotonic()
-            try:
-                raw = api.autograde(assignment_id, learner, force=True, create=True)
-            except (Exception, SystemExit) as error:
-                raw = {"success": False, "error": f"{type(error).__name__}: {error}", "log": ""}
-            if raw.get("success"):
+            outcomes[learner] = grade_with(api, assignment_id, learner)
+            if outcomes[learner]["success"]:
                 session.commit()
             else:
                 session.rollback()
-            outcomes[learner] = outcome_of(learner, raw, time.monotonic() - started)
             log.write(outcomes[learner]["log"])
             bar.update(1)
     return outcomes
