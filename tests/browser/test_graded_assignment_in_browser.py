@@ -11,7 +11,7 @@ from mesocourse.grading.autograde import GRADED, autograde
 from mesocourse.grading.course import Course
 from mesocourse.grading.release import release
 from mesocourse.grading.variants import from_source, learner_version
-from tests.grading.conftest import _copy_course
+from tests.grading.conftest import _copy_course, right_answer
 
 pytestmark = pytest.mark.browser
 LEARNER = "nurse-one"
@@ -57,14 +57,14 @@ def test_a_learner_answers_with_widgets_and_the_folder_grades_in_full(page, lear
         box = questions.nth(index)
         box.scroll_into_view_if_needed()
         if own.kind == "number":
-            value = own.expected if own.expected is not None else question.solution
+            value = right_answer(own, question)
             field = box.locator("input[type=text]")
             field.click()
             page.keyboard.type(f"{value:.1f}".replace(".", ","))  # a decimal comma, as many staff type it
             page.keyboard.press("Tab")
             expected[question.grade_id] = round(float(value), 1)
         else:
-            shown = from_source(own, own.key if own.key is not None else question.solution)  # a sibling's own
+            shown = from_source(own, right_answer(own, question))
             for letter in [shown] if own.kind == "letter" else shown:
                 checkbox = box.locator(".widget-checkbox input").nth("ABCDEFGH".index(letter))
                 checkbox.focus()

@@ -18,6 +18,7 @@ from conftest import VIEWPORT, in_ci
 from mesocourse.grading.authoring import read_assignment
 from mesocourse.grading.course import Course
 from mesocourse.grading.variants import from_source, learner_version
+from tests.grading.conftest import right_answer
 
 pytestmark = [pytest.mark.browser, pytest.mark.hub]
 ASSIGNMENT = "procedure"
@@ -90,13 +91,13 @@ def _answer(page, hub, short: str, how: str, course: Course) -> None:
             box = questions.nth(index)
             box.scroll_into_view_if_needed()
             if own.kind == "number":
-                value = own.expected if own.expected is not None else question.solution
+                value = right_answer(own, question)
                 value = value if how == "right" else value + 50
                 box.locator("input[type=text]").click()
                 page.keyboard.type(f"{value:.1f}")
                 page.keyboard.press("Tab")
             else:
-                shown = from_source(own, own.key if own.key is not None else question.solution)  # a sibling's own
+                shown = from_source(own, right_answer(own, question))
                 right = [shown] if own.kind == "letter" else list(shown)
                 count = box.locator(".widget-checkbox input").count()
                 letters = right if how == "right" else [x for x in "ABCDEFGH"[:count] if x not in right][:1]

@@ -71,6 +71,14 @@ def hand_in(course, assignment, learner, answers, *, sheet_of=None, written=None
     return folder, json.loads((folder / "answers.json").read_text(encoding="utf-8"))
 
 
+def right_answer(own, question):
+    """A learner's right answer to one question in source terms: their drawn number or their own key (a drawn
+    patient, a sibling), else the source's solution. `own` is their QuestionVersion, `question` the source's."""
+    if own.expected is not None:
+        return own.expected
+    return own.key if own.key is not None else question.solution
+
+
 def in_own_version(course, assignment, learner, answers):
     """Source-terms answers made to mean the same for this learner: the source's key becomes their own key where
     their version has one (a sibling or drawn question), and a wrong answer that happens to be their key becomes
@@ -84,10 +92,11 @@ def in_own_version(course, assignment, learner, answers):
     meant = {}
     for number, value in answers.items():
         own, solution = by_number.get(number), source[number].solution if number in source else None
-        key = None if own is None else own.key if own.key is not None else own.expected
-        if key is None or solution is None:
+        if own is None or solution is None:
             meant[number] = value
-        elif _same(value, solution):
+            continue
+        key = right_answer(own, source[number])
+        if _same(value, solution):
             meant[number] = key
         elif _same(value, key):
             meant[number] = solution

@@ -39,7 +39,7 @@ from mesocourse.grading.leaks import FEEDBACK, RELEASE, scan_bundle, scan_feedba
 from mesocourse.grading.release import release, validate_notebook
 from mesocourse.grading.variants import from_source, learner_version, to_source
 from mesocourse.paths import ROOT
-from tests.grading.conftest import hand_in
+from tests.grading.conftest import hand_in, right_answer
 
 pytestmark = pytest.mark.pipeline
 
@@ -250,7 +250,7 @@ def _right_answers(course, name, learner):
     answers = {}
     for q in source.autograded:
         own = version.questions[q.grade_id]
-        answers[q.number] = own.expected if own.expected is not None else own.key if own.key is not None else q.solution
+        answers[q.number] = right_answer(own, q)
     return answers
 
 
@@ -270,7 +270,7 @@ def test_a_learner_who_hands_in_another_learners_answers_scores_what_they_deserv
         own = mine.questions[question.grade_id]
         # The twin's ticks, read in the copier's version, against the copier's own key (a sibling has its own).
         as_mine = to_source(own, from_source(twin.questions[question.grade_id], handed_in[question.number]))
-        deserved += question.points if same(as_mine, own.key if own.key is not None else question.solution) else 0
+        deserved += question.points if same(as_mine, right_answer(own, question)) else 0
     copier = real_results["foundations"]["copier"]
     assert real_results["foundations"]["good-twin"].autograded_score == copier.autograded_max
     assert copier.autograded_score == deserved < copier.autograded_max

@@ -16,6 +16,7 @@ from mesocourse.grading.variants import (
 )
 from mesocourse.paths import ROOT
 from mesocourse.skin.model import needle_depth
+from tests.grading.conftest import right_answer
 
 SECRET = b"test-secret-for-variants"
 REAL = ("foundations", "procedure", "depths", "contraindications", "aftercare", "final-exam")
@@ -214,8 +215,7 @@ def test_no_two_learners_share_the_answer_letters_of_an_assignment(assignment):
         parts = []
         for question in source.autograded:
             own = version.questions[question.grade_id]
-            key = own.key if own.key is not None else own.expected if own.expected is not None else question.solution
-            parts.append(str(from_source(own, key)))
+            parts.append(str(from_source(own, right_answer(own, question))))
         strings.append("|".join(parts))
     pairs = len(LEARNERS) * (len(LEARNERS) - 1) // 2
     shared = sum(count * (count - 1) // 2 for count in Counter(strings).values())
